@@ -1,0 +1,1 @@
+"""gradmatch service: platform core, the jobs/people domain and the composition root."""

@@ -1,0 +1,47 @@
+"""The ASGI application: mounts every package's router and registers handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from jobs_api.core.container import Container, build_container
+from jobs_api.core.error_handlers import install_error_handlers
+from jobs_api.core.errors import error_responses
+from jobs_api.core.outbox import handler_registry
+from jobs_api.core.settings import Settings, get_settings
+from jobs_api.health.api import router as health_router
+from jobs_api.health.service import service_version
+from jobs_api.wiring import register_event_handlers
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Build the app. A given ``container`` is used as is (tests); otherwise one is built at
+    start-up from ``settings`` and closed at shutdown."""
+    settings = settings or (container.settings if container else get_settings())
+    settings.check_production_safety()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = container is None
+        active = container or build_container(settings)
+        register_event_handlers(handler_registry, active)
+        app.state.container = active
+        try:
+            yield
+        finally:
+            if owned:
+                active.close()
+
+    app = FastAPI(
+        title="gradmatch",
+        version=service_version(),
+        description="高校毕业生就业服务平台 — employment matching for university graduates",
+        lifespan=lifespan,
+        responses=error_responses(422),
+    )
+    install_error_handlers(app)
+    app.include_router(health_router)
+    return app

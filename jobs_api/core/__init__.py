@@ -1,0 +1,1 @@
+"""Platform core: settings, database, errors, queue, search and the outbox."""

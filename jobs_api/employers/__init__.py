@@ -1,0 +1,1 @@
+"""Employer organisations (用人单位)."""

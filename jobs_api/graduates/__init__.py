@@ -1,0 +1,1 @@
+"""Graduate accounts and profiles, linked to registry records."""

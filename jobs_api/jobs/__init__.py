@@ -1,0 +1,1 @@
+"""Job postings, their search documents and index upkeep."""
