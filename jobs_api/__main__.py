@@ -1,0 +1,3 @@
+from jobs_api.cli import main
+
+main()

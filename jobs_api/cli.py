@@ -1,0 +1,262 @@
+"""The ``gradmatch`` command: serve, worker, migrate, load-reference, demo, reindex, health."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import func, select
+
+from jobs_api.app import create_app
+from jobs_api.cli_progress import progress_bars
+from jobs_api.core.container import Container, build_container
+from jobs_api.core.db import build_engine, build_session_factory, job_session
+from jobs_api.core.logging import configure_logging
+from jobs_api.core.outbox import handler_registry
+from jobs_api.core.outbox.models import OutboxEvent, OutboxStatus
+from jobs_api.core.queue import start_embedded_server
+from jobs_api.core.schema import upgrade_schema
+from jobs_api.core.settings import Settings, get_settings
+from jobs_api.core.worker import run_worker
+from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
+from jobs_api.health.service import check_health
+from jobs_api.jobs.search_index import reindex_all_jobs
+from jobs_api.reference.service import load_reference
+from jobs_api.wiring import register_event_handlers
+
+app = typer.Typer(
+    help="gradmatch — 高校毕业生就业服务平台 (employment matching for graduates)",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _migrate(settings: Settings) -> None:
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        upgrade_schema(engine)
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the latest schema (Alembic)."""
+    settings = _settings()
+    _migrate(settings)
+    console.print(
+        f"[green]schema up to date[/] ({settings.resolved_database_url().split('@')[-1]})"
+    )
+
+
+@app.command("load-reference")
+def load_reference_command() -> None:
+    """Load the reference catalogs (majors, regions, industries, occupations, ...)."""
+    settings = _settings()
+    _migrate(settings)
+    _load_reference(settings)
+
+
+def _load_reference(settings: Settings) -> None:
+    engine = build_engine(settings.resolved_database_url())
+    started = time.perf_counter()
+    try:
+        with job_session(build_session_factory(engine)) as session:
+            report = load_reference(session)
+    finally:
+        engine.dispose()
+    table = Table(title=f"reference data loaded in {time.perf_counter() - started:.1f} s")
+    for column in ("table", "inserted", "updated", "unchanged"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, counts in report.tables.items():
+        table.add_row(name, str(counts.inserted), str(counts.updated), str(counts.unchanged))
+    console.print(table)
+
+
+@app.command()
+def demo(
+    graduates: Annotated[int, typer.Option(min=0, help="graduates to generate")] = 5_000,
+    employers: Annotated[int, typer.Option(min=0, help="employers to generate")] = 1_000,
+    jobs: Annotated[int, typer.Option(min=0, help="jobs to generate")] = 10_000,
+    seed: Annotated[int, typer.Option(help="random seed; same seed, same data")] = 2026,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="do nothing when demo data already exists")
+    ] = False,
+) -> None:
+    """Generate realistic demo universities, graduates, employers and jobs."""
+    settings = _settings()
+    _migrate(settings)
+    _load_reference(settings)
+    container = build_container(settings)
+    try:
+        with progress_bars(console) as progress:
+            report = generate_demo(
+                container.session_factory,
+                container.search,
+                graduates=graduates,
+                employers=employers,
+                jobs=jobs,
+                seed=seed,
+                progress=progress,
+            )
+    except DemoAlreadyLoaded as exc:
+        if not if_empty:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(1) from exc
+        console.print("[yellow]demo data already present; keeping it[/]")
+        return
+    finally:
+        container.close()
+    console.print(f"[green]demo data ready[/]: {report.summary()}")
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the job search index from the database."""
+    settings = _settings()
+    container = build_container(settings)
+    try:
+        with (
+            job_session(container.session_factory) as session,
+            progress_bars(console) as progress,
+        ):
+            count = reindex_all_jobs(session, container.search, progress=progress)
+    finally:
+        container.close()
+    console.print(f"[green]indexed {count} jobs[/]")
+
+
+@app.command()
+def worker(
+    burst: Annotated[bool, typer.Option(help="stop when the queues are empty")] = False,
+) -> None:
+    """Run the outbox relay and the rq worker."""
+    settings = _settings()
+    if settings.uses_embedded_redis:
+        console.print(
+            "[red]the embedded queue server belongs to `gradmatch serve`; "
+            "set GRADMATCH_REDIS_URL=redis://... to run a separate worker[/]"
+        )
+        raise typer.Exit(2)
+    container = build_container(settings)
+    register_event_handlers(handler_registry, container)
+    try:
+        run_worker(container, burst=burst)
+    finally:
+        container.close()
+
+
+def _spawn_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "jobs_api", "worker"], env=env)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="port")] = None,
+    with_worker: Annotated[bool, typer.Option(help="also run the background worker")] = True,
+) -> None:
+    """Start the platform (web + API, and the background worker) and print its address."""
+    settings = _settings()
+    _migrate(settings)
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    embedded = None
+    if settings.uses_embedded_redis:
+        embedded = start_embedded_server(settings.data_dir / "valkey")
+        os.environ["GRADMATCH_REDIS_URL"] = f"{embedded.connection_url}/0"
+        get_settings.cache_clear()
+        settings = _settings()
+    worker_process = _spawn_worker(dict(os.environ)) if with_worker else None
+    url = f"http://{bind_host}:{bind_port}/"
+    console.print(f"\n[bold green]gradmatch 已启动[/] — 打开 [link={url}]{url}[/link]")
+    console.print(f"API 文档 / API docs: {url}docs    健康检查 / health: {url}health\n")
+    try:
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
+    finally:
+        if worker_process is not None:
+            worker_process.send_signal(signal.SIGTERM)
+            try:
+                worker_process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker_process.kill()
+        if embedded is not None:
+            embedded.stop()
+
+
+@app.command()
+def health() -> None:
+    """Print each backend with its version and state."""
+    settings = _settings()
+    if settings.uses_embedded_redis:
+        console.print("[yellow]queue: embedded (started by `gradmatch serve`)[/]")
+    container: Container = build_container(settings)
+    try:
+        report = check_health(container)
+    finally:
+        container.close()
+    table = Table(title=f"gradmatch {report.version}: {report.status}")
+    for column in ("backend", "kind", "version", "state", "latency ms"):
+        table.add_column(column)
+    for b in report.backends:
+        colour = "green" if b.state == "up" else "red"
+        table.add_row(
+            b.name,
+            b.kind,
+            b.version or "—",
+            f"[{colour}]{b.state}[/]",
+            "—" if b.latency_ms is None else f"{b.latency_ms:.1f}",
+        )
+    console.print(table)
+    if report.status != "ok":
+        raise typer.Exit(1)
+
+
+@app.command("outbox-status")
+def outbox_status() -> None:
+    """Count outbox events by status and list the dead ones."""
+    settings = _settings()
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with job_session(build_session_factory(engine)) as session:
+            counts = dict(
+                session.execute(
+                    select(OutboxEvent.status, func.count()).group_by(OutboxEvent.status)
+                ).tuples()
+            )
+            dead = session.scalars(
+                select(OutboxEvent)
+                .where(OutboxEvent.status == OutboxStatus.DEAD)
+                .order_by(OutboxEvent.id)
+                .limit(20)
+            ).all()
+            table = Table(title="outbox")
+            table.add_column("status")
+            table.add_column("events", justify="right")
+            for status in OutboxStatus:
+                table.add_row(status.value, str(counts.get(status.value, 0)))
+            console.print(table)
+            for event in dead:
+                console.print(f"dead #{event.id} {event.topic}: {event.last_error}")
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,23 @@
+"""Imports every package's models so that ``Base.metadata`` knows all tables (Alembic, tests).
+
+Part of the composition root: domain packages never import this module.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+MODEL_MODULES = (
+    "jobs_api.core.outbox.models",
+    "jobs_api.reference.models",
+    "jobs_api.universities.models",
+    "jobs_api.registry.models",
+    "jobs_api.graduates.models",
+    "jobs_api.employers.models",
+    "jobs_api.jobs.models",
+)
+
+
+def import_all_models() -> None:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
