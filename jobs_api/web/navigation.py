@@ -1,0 +1,69 @@
+"""The three audiences of the platform and their menus (header navigation and home cards).
+
+Each entry names the path its page will have. Until a router serves that path, the entry is
+shown as "即将开放" (coming soon) instead of a link, so the shell never links to a 404; when the
+page lands, the entry becomes a link without touching this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobs_api.web.i18n import N_
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    label: str
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMenu:
+    key: str
+    label: str
+    summary: str
+    login_label: str
+    items: tuple[MenuItem, ...]
+
+
+ROLE_MENUS: tuple[RoleMenu, ...] = (
+    RoleMenu(
+        key="graduate",
+        label=N_("毕业生"),
+        summary=N_("搜索职位、获取个性化推荐、在线投递与签约，获得就业指导。"),
+        login_label=N_("毕业生登录"),
+        items=(
+            MenuItem(N_("职位搜索"), "/jobs"),
+            MenuItem(N_("为你推荐"), "/recommendations"),
+            MenuItem(N_("我的申请"), "/applications"),
+            MenuItem(N_("就业指导"), "/guidance"),
+        ),
+    ),
+    RoleMenu(
+        key="employer",
+        label=N_("用人单位"),
+        summary=N_("完成单位认证，发布与管理职位，筛选候选人，参加专场招聘会。"),
+        login_label=N_("用人单位登录"),
+        items=(
+            MenuItem(N_("单位认证"), "/employer/verification"),
+            MenuItem(N_("职位管理"), "/employer/jobs"),
+            MenuItem(N_("候选人"), "/employer/candidates"),
+            MenuItem(N_("专场招聘会"), "/fairs"),
+        ),
+    ),
+    RoleMenu(
+        key="office",
+        label=N_("就业指导中心·管理部门"),
+        summary=N_("审核用人单位与指导内容，管理学籍信息，跟踪毕业去向与就业统计。"),
+        login_label=N_("指导中心·管理部门登录"),
+        items=(
+            MenuItem(N_("单位审核"), "/office/employer-reviews"),
+            MenuItem(N_("学籍管理"), "/office/registry"),
+            MenuItem(N_("就业统计"), "/office/statistics"),
+            MenuItem(N_("内容审核"), "/office/content-reviews"),
+        ),
+    ),
+)
+
+ROLE_KEYS: tuple[str, ...] = tuple(menu.key for menu in ROLE_MENUS)

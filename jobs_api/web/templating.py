@@ -1,0 +1,216 @@
+"""Jinja2 environments (one per locale), the shared page context and HTML responses.
+
+Every HTML response of the shell goes through :func:`html_response`, which adds the security
+headers (a same-origin Content-Security-Policy without inline scripts or styles, ``nosniff``,
+a referrer policy, no framing) and ``Vary`` on the inputs of locale negotiation.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from jobs_api.web.figures import FigureCache
+from jobs_api.web.i18n import (
+    ENDONYMS,
+    LANG_COOKIE,
+    LANG_COOKIE_MAX_AGE,
+    LANG_PARAM,
+    SOURCE_LOCALE,
+    SUPPORTED_LOCALES,
+    LocaleName,
+    choose_locale,
+    load_translations,
+    normalize_locale,
+)
+from jobs_api.web.navigation import ROLE_MENUS
+
+WEB_DIR: Final = Path(__file__).resolve().parent
+TEMPLATES_DIR: Final = WEB_DIR / "templates"
+STATIC_DIR: Final = WEB_DIR / "static"
+STATIC_URL: Final = "/static"
+
+CONTENT_SECURITY_POLICY: Final = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    )
+)
+SECURITY_HEADERS: Final[Mapping[str, str]] = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageLink:
+    locale: LocaleName
+    label: str
+    href: str
+    current: bool
+
+
+def _asset_versions(static_dir: Path) -> dict[str, str]:
+    """Short content hashes of the static files, appended as ``?v=`` for cache busting."""
+    versions: dict[str, str] = {}
+    for path in sorted(static_dir.rglob("*")):
+        if path.is_file():
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            versions[path.relative_to(static_dir).as_posix()] = digest
+    return versions
+
+
+class WebShell:
+    """What the pages need at run time, built once when the app is created."""
+
+    def __init__(
+        self,
+        translations: Mapping[LocaleName, gettext.NullTranslations],
+        *,
+        templates_dir: Path = TEMPLATES_DIR,
+        static_dir: Path = STATIC_DIR,
+    ) -> None:
+        missing = set(SUPPORTED_LOCALES) - set(translations)
+        if missing:
+            raise ValueError(f"no translations for {sorted(missing)}")
+        self.static_dir = static_dir
+        self._versions = _asset_versions(static_dir)
+        self._environments = {
+            locale: self._environment(templates_dir, translations[locale])
+            for locale in SUPPORTED_LOCALES
+        }
+        self.figures = FigureCache()
+
+    @classmethod
+    def load(cls) -> WebShell:
+        return cls(load_translations())
+
+    def _environment(
+        self, templates_dir: Path, translations: gettext.NullTranslations
+    ) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader(templates_dir),
+            autoescape=True,
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        env.globals["asset"] = self.asset_url
+        env.globals["role_menus"] = ROLE_MENUS
+        return env
+
+    def asset_url(self, path: str) -> str:
+        version = self._versions.get(path)
+        url = f"{STATIC_URL}/{path}"
+        return f"{url}?v={version}" if version else url
+
+    def render(self, locale: LocaleName, template: str, context: Mapping[str, Any]) -> str:
+        return self._environments[locale].get_template(template).render(context)
+
+
+def get_shell(request: Request) -> WebShell:
+    shell: WebShell = request.app.state.web
+    return shell
+
+
+def default_locale(request: Request) -> str:
+    container = getattr(request.app.state, "container", None)
+    settings = getattr(container, "settings", None)
+    return str(getattr(settings, "default_locale", SOURCE_LOCALE))
+
+
+def request_locale(request: Request) -> LocaleName:
+    return choose_locale(
+        query=request.query_params.get(LANG_PARAM),
+        cookie=request.cookies.get(LANG_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+        default=default_locale(request),
+    )
+
+
+def language_links(request: Request, current: LocaleName) -> list[LanguageLink]:
+    """Links to the current page in each language (other query parameters are kept)."""
+    links: list[LanguageLink] = []
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != LANG_PARAM]
+    for locale in SUPPORTED_LOCALES:
+        query = urlencode([*kept, (LANG_PARAM, locale)])
+        href = f"{request.url.path}?{query}"
+        links.append(LanguageLink(locale, ENDONYMS[locale], href, locale == current))
+    return links
+
+
+def served_paths(request: Request) -> frozenset[str]:
+    """Paths the app answers with ``GET`` (menu entries for other paths show "coming soon")."""
+    paths = {
+        route.path
+        for route in request.app.routes
+        if isinstance(route, Route) and route.methods and "GET" in route.methods
+    }
+    return frozenset(paths)
+
+
+def page_context(request: Request, locale: LocaleName) -> dict[str, Any]:
+    return {
+        "locale": locale,
+        "html_lang": locale,
+        "language_links": language_links(request, locale),
+        "served_paths": served_paths(request),
+        "current_path": request.url.path,
+    }
+
+
+def html_response(content: str, *, status_code: int = 200) -> HTMLResponse:
+    response = HTMLResponse(content, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def render_page(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``template`` in the request's locale; ``?lang=`` also stores the choice."""
+    locale = request_locale(request)
+    full_context = {**page_context(request, locale), **(context or {})}
+    response = html_response(
+        get_shell(request).render(locale, template, full_context), status_code=status_code
+    )
+    chosen = normalize_locale(request.query_params.get(LANG_PARAM))
+    if chosen and chosen != request.cookies.get(LANG_COOKIE):
+        response.set_cookie(
+            LANG_COOKIE,
+            chosen,
+            max_age=LANG_COOKIE_MAX_AGE,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response
