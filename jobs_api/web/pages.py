@@ -11,8 +11,6 @@ from jobs_api.web.templating import get_shell, render_page
 
 router = APIRouter(include_in_schema=False)
 
-MAX_QUERY_LENGTH = 100
-
 
 @router.get("/", response_class=HTMLResponse, name="web_home")
 def home(request: Request, container: ContainerDep) -> HTMLResponse:
