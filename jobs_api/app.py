@@ -14,6 +14,7 @@ from jobs_api.core.outbox import handler_registry
 from jobs_api.core.settings import Settings, get_settings
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
+from jobs_api.reference.api import router as reference_router
 from jobs_api.web import install_web
 from jobs_api.wiring import register_event_handlers
 
@@ -45,5 +46,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     install_error_handlers(app)
     app.include_router(health_router)
+    app.include_router(reference_router)
     install_web(app)
     return app

@@ -24,7 +24,8 @@ class HandlerRegistry:
         self._handlers: dict[str, list[RegisteredHandler]] = {}
 
     def register(self, topic: str, func: EventHandler, name: str | None = None) -> None:
-        handler_name = name or f"{func.__module__}.{func.__qualname__}"
+        qualname = getattr(func, "__qualname__", type(func).__qualname__)
+        handler_name = name or f"{func.__module__}.{qualname}"
         existing = self._handlers.setdefault(topic, [])
         if any(h.name == handler_name for h in existing):
             return
