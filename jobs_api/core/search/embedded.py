@@ -97,8 +97,11 @@ class EmbeddedSearchBackend(SearchBackend):
             return connection
         if self._closed:
             raise SearchUnavailable("the embedded search backend is closed")
-        with _unavailable_on_io_errors():
+        try:
             self._directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise SearchUnavailable(f"cannot create {self._directory}: {error}") from error
+        with _unavailable_on_io_errors():
             connection = sqlite3.connect(
                 self._path,
                 timeout=self._busy_timeout,

@@ -47,6 +47,11 @@ def _jieba() -> jieba.Tokenizer:
     return _tokenizer
 
 
+def is_loaded() -> bool:
+    """Whether the jieba dictionary has been loaded in this process."""
+    return _tokenizer is not None
+
+
 def warm_up() -> None:
     """Load the jieba dictionary now rather than on the first search."""
     _jieba()
