@@ -5,7 +5,9 @@ segmented with jieba:
 
 * documents with :func:`index_tokens`: jieba's search mode (``cut_for_search``: 软件工程师 ->
   软件, 工程, 工程师) plus every dictionary word of full mode (adds 软件工程), so that the
-  words a query is cut into are found inside longer words;
+  words a query is cut into are found inside longer words. jieba cuts each run of Han
+  characters, letters and digits on its own; short runs recur constantly in job postings
+  (titles, employer names, 五险一金, 本科及以上学历), so their tokens are memoised;
 * queries with :func:`query_tokens`: jieba's precise mode (``cut``), de-duplicated.
 
 Tokens keep Latin words and numbers whole (``java``, ``c++``, ``c#``, ``3d``, ``1.5``); tokens
@@ -20,9 +22,11 @@ jieba loads its dictionary lazily, once, on first use (about half a second) and 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import jieba
 
@@ -30,7 +34,12 @@ MAX_QUERY_TOKENS = 32
 TOKEN_SYMBOLS = "+#&._-"
 """Non-alphanumeric characters a token may contain (``c++``, ``c#``, ``1.5``, ``r&d``)."""
 
+BLOCK_CACHE_SIZE = 32_768
+MAX_CACHED_BLOCK_LENGTH = 24
+
 _EDGE_SYMBOLS = "&._-"
+_BLOCK = re.compile(jieba.re_han_default.pattern)
+"""What jieba segments independently: runs of Han characters, letters, digits and +#&._%-."""
 _tokenizer: jieba.Tokenizer | None = None
 _tokenizer_lock = threading.Lock()
 
@@ -86,18 +95,29 @@ def _cleaned(raw_tokens: Iterable[str]) -> list[str]:
     return tokens
 
 
-def index_tokens(text: str) -> list[str]:
-    """Tokens to index ``text`` under (repeats kept: they count as term frequency)."""
-    if not text:
-        return []
-    normalized = normalize(text)
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _block_index_tokens(block: str) -> tuple[str, ...]:
     tokenizer = _jieba()
-    tokens = _cleaned(tokenizer.cut_for_search(normalized))
+    tokens = _cleaned(tokenizer.cut_for_search(block))
     seen = set(tokens)
-    for word in tokenizer.cut(normalized, cut_all=True):
+    for word in tokenizer.cut(block, cut_all=True):
         if word not in seen and _is_han_word(word):
             seen.add(word)
             tokens.append(word)
+    return tuple(tokens)
+
+
+def index_tokens(text: str) -> list[str]:
+    """Tokens to index ``text`` under (repeats kept: they count as term frequency)."""
+    tokens: list[str] = []
+    for position, part in enumerate(_BLOCK.split(normalize(text))):
+        if position % 2 == 0:
+            # Between blocks jieba yields single characters (e.g. 㐀, é): keep letters/digits.
+            tokens.extend(char for char in part if char.isalnum())
+        elif len(part) <= MAX_CACHED_BLOCK_LENGTH:
+            tokens.extend(_block_index_tokens(part))
+        else:
+            tokens.extend(_block_index_tokens.__wrapped__(part))
     return tokens
 
 

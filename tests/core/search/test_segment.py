@@ -90,3 +90,14 @@ def test_jieba_loads_lazily_and_quietly() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout == ""
+
+
+def test_characters_jieba_does_not_group_are_kept_one_by_one() -> None:
+    assert index_tokens("café 㐀") == ["caf", "é", "㐀"]
+
+
+def test_long_and_short_blocks_segment_the_same_way() -> None:
+    long_block = "软件工程师" * 6  # one block, longer than the memoised ones
+
+    assert {"软件", "工程师", "软件工程"} <= set(index_tokens(long_block))
+    assert index_tokens("软件工程师，软件工程师") == index_tokens("软件工程师") * 2
