@@ -97,31 +97,30 @@ class ReferenceNames:
     @classmethod
     def load(cls, session: Session) -> ReferenceNames:
         return cls(
-            occupations=dict(
-                session.execute(select(Occupation.code, Occupation.name)).tuples().all()
-            ),
+            occupations={
+                code: name
+                for code, name in session.execute(select(Occupation.code, Occupation.name))
+            },
             industries={
                 code: (name, parent)
                 for code, name, parent in session.execute(
                     select(Industry.code, Industry.name, Industry.parent_code)
                 )
-                .tuples()
-                .all()
             },
             regions={
                 code: (name, parent)
                 for code, name, parent in session.execute(
                     select(Region.code, Region.name, Region.parent_code)
                 )
-                .tuples()
-                .all()
             },
-            degree_levels=dict(
-                session.execute(select(DegreeLevel.code, DegreeLevel.name_zh)).tuples().all()
-            ),
-            employer_types=dict(
-                session.execute(select(EmployerType.code, EmployerType.name_zh)).tuples().all()
-            ),
+            degree_levels={
+                code: name
+                for code, name in session.execute(select(DegreeLevel.code, DegreeLevel.name_zh))
+            },
+            employer_types={
+                code: name
+                for code, name in session.execute(select(EmployerType.code, EmployerType.name_zh))
+            },
         )
 
 
@@ -262,8 +261,10 @@ def index_employer_jobs(session: Session, search: SearchBackend, employer_id: in
 
 def remove_jobs(search: SearchBackend, job_ids: Iterable[int]) -> None:
     """Take jobs out of the index (missing documents are fine)."""
+    ensure_job_index(search)
     for job_id in job_ids:
         search.delete(JOB_INDEX, str(job_id))
+    search.refresh(JOB_INDEX)
 
 
 def _stream_searchable(
