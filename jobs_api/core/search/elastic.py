@@ -1,5 +1,10 @@
 """The Elasticsearch 8.x backend (official ``elasticsearch`` client, client major = server major).
 
+Each index is a concrete index ``<name>.1`` behind the alias ``<name>``. Writes require the
+alias (``require_alias``), so a write racing a ``drop_index`` fails with
+:class:`SearchIndexNotFound` instead of auto-creating an index with dynamic mappings; the
+alias also leaves room for a blue/green rebuild (``<name>.2``, then move the alias).
+
 The index spec is stored in the mapping's ``_meta`` and cached per process; mappings and query
 DSL are built in :mod:`.elastic_dsl`. Network failures, timeouts and overload answers
 (429/502/503/504) become :class:`SearchUnavailable` so callers such as the outbox relay retry.
@@ -15,6 +20,7 @@ from typing import Any
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, helpers
+from elasticsearch.helpers import BulkIndexError
 
 from jobs_api.core.search.base import (
     BackendInfo,
@@ -47,6 +53,12 @@ KIND = "elasticsearch"
 BULK_CHUNK_SIZE = 1_000
 _PREPARE_BATCH = 5_000
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+_GENERATION = 1
+
+
+def concrete_index_name(alias: str) -> str:
+    """The index behind an alias; ``.`` never occurs in alias names, so they cannot collide."""
+    return f"{alias}.{_GENERATION}"
 
 
 def _error_type(error: ApiError) -> str:
@@ -54,6 +66,15 @@ def _error_type(error: ApiError) -> str:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         return str(body["error"].get("type", ""))
     return ""
+
+
+def _all_index_not_found(error: BulkIndexError) -> bool:
+    """Whether every failed item of a bulk request failed because the alias is missing."""
+    causes: list[Any] = [result.get("error") for item in error.errors for result in item.values()]
+    return bool(causes) and all(
+        isinstance(cause, dict) and cause.get("type") == "index_not_found_exception"
+        for cause in causes
+    )
 
 
 @contextmanager
@@ -101,9 +122,9 @@ class ElasticsearchBackend(SearchBackend):
     def _read_spec(self, physical: str) -> IndexSpec | None:
         with _translated_errors(physical):
             response = self._client.options(ignore_status=404).indices.get_mapping(index=physical)
-        if response.meta.status == 404:
+        if response.meta.status == 404 or not response.body:
             return None
-        mapping = response.body.get(physical, {}).get("mappings", {})
+        mapping = next(iter(response.body.values())).get("mappings", {})
         stored = mapping.get("_meta", {}).get(SPEC_META_KEY)
         if not isinstance(stored, dict):
             raise SearchIndexConflict(f"index {physical!r} was not created by this application")
@@ -141,7 +162,8 @@ class ElasticsearchBackend(SearchBackend):
             try:
                 with _translated_errors(spec.name):
                     self._client.indices.create(
-                        index=physical,
+                        index=concrete_index_name(physical),
+                        aliases={physical: {}},
                         **index_body(spec, shards=self._shards, replicas=self._replicas),
                         wait_for_active_shards="1",
                     )
@@ -162,14 +184,20 @@ class ElasticsearchBackend(SearchBackend):
         with self._specs_lock:
             self._specs.pop(physical, None)
         with _translated_errors(name):
-            self._client.options(ignore_status=404).indices.delete(index=physical)
+            lenient = self._client.options(ignore_status=404)
+            aliased = lenient.indices.get_alias(name=physical)
+            concrete = list(aliased.body) if aliased.meta.status == 200 else [physical]
+            for index in concrete:
+                lenient.indices.delete(index=index)
 
     # ------------------------------------------------------------------ writes
 
     def index(self, name: str, doc_id: str, doc: Mapping[str, Any]) -> None:
         prepared = prepare_document(self._spec(name), doc_id, doc)
         with self._on_index(name) as physical:
-            self._client.index(index=physical, id=doc_id, document=document_body(prepared))
+            self._client.index(
+                index=physical, id=doc_id, document=document_body(prepared), require_alias=True
+            )
 
     def bulk_index(self, name: str, docs: Iterable[tuple[str, Mapping[str, Any]]]) -> int:
         spec = self._spec(name)
@@ -186,14 +214,22 @@ class ElasticsearchBackend(SearchBackend):
                     }
                     for doc_id, doc in batch
                 ]
-                for ok, _ in helpers.streaming_bulk(
-                    self._client,
-                    actions,
-                    chunk_size=BULK_CHUNK_SIZE,
-                    max_retries=3,
-                    raise_on_error=True,
-                ):
-                    written += int(ok)
+                try:
+                    for ok, _ in helpers.streaming_bulk(
+                        self._client,
+                        actions,
+                        chunk_size=BULK_CHUNK_SIZE,
+                        max_retries=3,
+                        raise_on_error=True,
+                        require_alias=True,
+                    ):
+                        written += int(ok)
+                except BulkIndexError as error:
+                    if _all_index_not_found(error):
+                        raise SearchIndexNotFound(
+                            f"search index {name!r} does not exist"
+                        ) from error
+                    raise
         return written
 
     def delete(self, name: str, doc_id: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -118,21 +118,44 @@ JOBS: dict[str, dict[str, Any]] = {
 }
 
 
+BackendFactory = Callable[[], SearchBackend]
+
+
 @pytest.fixture(
     params=["embedded", pytest.param("elasticsearch", marks=pytest.mark.integration)],
 )
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
-    search: SearchBackend
+def make_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BackendFactory]:
+    """Makes backends sharing one store and index prefix, like two processes of one app."""
     if request.param == "embedded":
-        search = EmbeddedSearchBackend(tmp_path / "search", index_prefix="test")
+
+        def make() -> SearchBackend:
+            return EmbeddedSearchBackend(tmp_path / "search", index_prefix="test")
+
     else:
         url = require_server_url(ELASTICSEARCH_ENV)
-        search = ElasticsearchBackend(url, index_prefix=f"gmtest-{uuid.uuid4().hex[:12]}")
+        prefix = f"gmtest-{uuid.uuid4().hex[:12]}"
+
+        def make() -> SearchBackend:
+            return ElasticsearchBackend(url, index_prefix=prefix)
+
+    made: list[SearchBackend] = []
+
+    def tracked() -> SearchBackend:
+        made.append(make())
+        return made[-1]
+
+    yield tracked
     try:
-        yield search
+        if made:
+            made[0].drop_index(SPEC.name)
     finally:
-        search.drop_index(SPEC.name)
-        search.close()
+        for search in made:
+            search.close()
+
+
+@pytest.fixture
+def backend(make_backend: BackendFactory) -> SearchBackend:
+    return make_backend()
 
 
 @pytest.fixture
@@ -603,6 +626,21 @@ def test_drop_index_removes_everything(jobs: SearchBackend) -> None:
     with pytest.raises(SearchIndexNotFound):
         jobs.count(SPEC.name)
     jobs.ensure_index(SPEC)
+    assert jobs.count(SPEC.name) == 0
+
+
+def test_a_write_racing_a_drop_does_not_recreate_the_index(
+    jobs: SearchBackend, make_backend: BackendFactory
+) -> None:
+    rebuilder = make_backend()  # say, another process rebuilding the index
+    rebuilder.drop_index(SPEC.name)
+
+    with pytest.raises(SearchIndexNotFound):
+        jobs.index(SPEC.name, "late", {"title": "迟到的工程师"})
+    with pytest.raises(SearchIndexNotFound):
+        jobs.bulk_index(SPEC.name, [("late", {"title": "迟到的工程师"})])
+    rebuilder.ensure_index(SPEC)
+    assert rebuilder.count(SPEC.name) == 0
     assert jobs.count(SPEC.name) == 0
 
 
