@@ -24,6 +24,24 @@ class Archetype:
     focus: tuple[str, ...]
     """What the employer does, for its description."""
     sizes: tuple[tuple[str, float], ...]
+    closings: tuple[str, ...] = ()
+    """Last sentence of the description; empty means :data:`COMPANY_CLOSINGS`."""
+
+
+COMPANY_CLOSINGS = (
+    "重视青年人才培养，为新员工提供系统的岗前培训和导师带教。",
+    "建立了完善的职业发展通道和薪酬激励体系。",
+    "坚持以客户为中心，诚邀优秀毕业生加入。",
+    "工作氛围开放务实，欢迎应届毕业生投递简历。",
+)
+_SCHOOL_CLOSINGS = (
+    "学校重视青年教师培养，实行导师带教和教研组集体备课。",
+    "诚邀有志于教育事业的优秀毕业生加入。",
+)
+_HOSPITAL_CLOSINGS = (
+    "医院重视人才培养，新入职人员参加规范化培训。",
+    "诚邀有志于医疗卫生事业的优秀毕业生加入。",
+)
 
 
 _SMALL = (("1-49", 0.25), ("50-99", 0.3), ("100-499", 0.3), ("500-999", 0.1), ("1000-4999", 0.05))
@@ -158,6 +176,7 @@ ARCHETYPES: tuple[Archetype, ...] = (
         ),
         ("医疗、教学、科研和预防保健", "专科诊疗和健康管理", "基层医疗卫生服务"),
         _LARGE,
+        _HOSPITAL_CLOSINGS,
     ),
     Archetype(
         "pharma",
@@ -183,21 +202,52 @@ ARCHETYPES: tuple[Archetype, ...] = (
         _LARGE,
     ),
     Archetype(
-        "school",
-        7,
+        "primary_school",
+        3,
         ("83",),
-        (("中初教育单位", 0.7), ("民营企业", 0.3)),
-        (
-            "{city}{brand}实验学校",
-            "{city}{brand}外国语学校",
-            "{city}{brand}中学",
-            "{city}{brand}小学",
-            "{city}{brand}幼儿园",
-        ),
+        (("中初教育单位", 0.75), ("民营企业", 0.25)),
+        ("{city}{brand}小学", "{city}{brand}实验小学"),
         ("",),
-        (("teaching", 82), ("admin", 8), ("accounting", 4), ("hr", 2)),
-        ("九年一贯制基础教育", "优质普通高中教育", "学前教育"),
-        (("50-99", 0.3), ("100-499", 0.6), ("500-999", 0.1)),
+        (("teaching_primary", 85), ("admin", 8), ("accounting", 4), ("hr", 2)),
+        ("小学教育", "素质教育和特色课程建设"),
+        (("50-99", 0.4), ("100-499", 0.6)),
+        _SCHOOL_CLOSINGS,
+    ),
+    Archetype(
+        "secondary_school",
+        3,
+        ("83",),
+        (("中初教育单位", 0.75), ("民营企业", 0.25)),
+        ("{city}{brand}中学", "{city}{brand}外国语学校", "{city}{brand}实验学校"),
+        ("",),
+        (("teaching_secondary", 85), ("admin", 8), ("accounting", 4), ("hr", 2)),
+        ("初中和高中教育", "普通高中教育", "九年一贯制基础教育"),
+        (("100-499", 0.7), ("500-999", 0.3)),
+        _SCHOOL_CLOSINGS,
+    ),
+    Archetype(
+        "kindergarten",
+        1.5,
+        ("83",),
+        (("中初教育单位", 0.5), ("民营企业", 0.5)),
+        ("{city}{brand}幼儿园", "{city}{brand}双语幼儿园"),
+        ("",),
+        (("preschool", 90), ("admin", 6), ("accounting", 4)),
+        ("学前教育", "三至六岁幼儿保育和教育"),
+        (("1-49", 0.5), ("50-99", 0.4), ("100-499", 0.1)),
+        _SCHOOL_CLOSINGS,
+    ),
+    Archetype(
+        "vocational_college",
+        0.5,
+        ("83",),
+        (("高等教育单位", 0.7), ("民营企业", 0.3)),
+        ("{city}{brand}职业学院",),
+        ("",),
+        (("college_teaching", 70), ("admin", 12), ("hr", 6), ("accounting", 6), ("it_ops", 6)),
+        ("高等职业教育", "产教融合的技术技能人才培养"),
+        (("500-999", 0.6), ("1000-4999", 0.4)),
+        _SCHOOL_CLOSINGS,
     ),
     Archetype(
         "construction",

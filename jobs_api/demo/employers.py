@@ -16,10 +16,18 @@ from datetime import datetime, timedelta
 from jobs_api.demo import regions
 from jobs_api.demo.catalog import Catalog
 from jobs_api.demo.codes import make_uscc
-from jobs_api.demo.employer_archetypes import ARCHETYPES, BRAND_FIRST, BRAND_SECOND, Archetype
+from jobs_api.demo.employer_archetypes import (
+    ARCHETYPES,
+    BRAND_FIRST,
+    BRAND_SECOND,
+    COMPANY_CLOSINGS,
+    Archetype,
+)
 from jobs_api.employers.models import VerificationStatus
 
-_PUBLIC_BODY_TYPES = frozenset({"医疗卫生单位", "中初教育单位", "科研设计单位", "其他事业单位"})
+_PUBLIC_BODY_TYPES = frozenset(
+    {"医疗卫生单位", "中初教育单位", "高等教育单位", "科研设计单位", "其他事业单位"}
+)
 _STATUSES = (
     (VerificationStatus.VERIFIED, 0.55),
     (VerificationStatus.AUTO_VERIFIED, 0.35),
@@ -119,16 +127,8 @@ class EmployerFactory:
         city_name = self.catalog.regions[city_code].name
         focus = rng.choice(archetype.focus)
         description = (
-            f"{name}成立于{founded}年，位于{city_name}，主要从事{focus}。"
-            f"单位现有员工{size}人，"
-            + rng.choice(
-                (
-                    "重视青年人才培养，为新员工提供系统的岗前培训和导师带教。",
-                    "建立了完善的职业发展通道和薪酬激励体系。",
-                    "坚持以客户为中心，诚邀优秀毕业生加入。",
-                    "工作氛围开放务实，欢迎应届毕业生投递简历。",
-                )
-            )
+            f"{name}成立于{founded}年，位于{city_name}，专注于{focus}。"
+            f"现有员工{size}人，{rng.choice(archetype.closings or COMPANY_CLOSINGS)}"
         )
         return EmployerDraft(
             name=name,

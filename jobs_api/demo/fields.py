@@ -87,6 +87,7 @@ SKILLS: dict[str, tuple[str, ...]] = {
     "admin": ("Office办公软件", "公文写作", "档案管理", "会务组织", "沟通协调", "行政管理"),
     "agriculture": ("作物栽培", "植物保护", "农业技术推广", "土壤肥料", "实验设计", "田间试验"),
     "science": ("MATLAB", "Python", "数学建模", "实验设计", "LaTeX", "数据处理", "科研写作"),
+    "arts": ("钢琴", "声乐", "乐理", "视唱练耳", "舞蹈编排", "舞台表演", "艺术培训"),
     "general": ("Office办公软件", "沟通表达", "团队协作", "文案写作", "Excel"),
 }
 
@@ -107,6 +108,7 @@ CERTIFICATES: dict[str, tuple[str, ...]] = {
     "language": ("英语专业八级（TEM-8）", "CATTI三级笔译", "日语能力测试N1"),
     "media": ("普通话二级甲等",), "design": ("Adobe认证设计师",), "admin": ("普通话二级甲等",),
     "agriculture": ("农业技术员证书",), "science": (), "general": (),
+    "arts": ("钢琴演奏等级证书（十级）", "普通话二级甲等"),
 }
 
 # Longest numeric prefix wins.
@@ -131,8 +133,8 @@ _FIELD_BY_PREFIX: dict[str, str] = {
     "1202": "business", "120203": "accounting", "120204": "accounting", "120206": "hr",
     "120207": "accounting", "120208": "finance", "120211": "hr", "120213": "accounting",
     "120218": "accounting", "1204": "admin", "120403": "hr", "1205": "admin", "1206": "logistics",
-    "1207": "mechanical", "1208": "ecommerce", "1209": "business", "13": "design",
-    "1302": "general", "1303": "media", "130310": "design", "1304": "design", "1305": "design",
+    "1207": "mechanical", "1208": "ecommerce", "1209": "business", "13": "design", "1302": "arts",
+    "130301": "arts", "1303": "media", "130310": "design", "1304": "design", "1305": "design",
 }
 
 # Relative size of the yearly graduating class per major (the default is 1.5; 特设 T majors 0.4).
@@ -260,7 +262,8 @@ FIELD_INDUSTRIES: dict[str, tuple[str, ...]] = {
     "logistics": ("58", "59", "60"), "ecommerce": ("52", "64"), "law": ("72",), "nursing": ("84",),
     "medicine": ("84",), "pharmacy": ("27", "84"), "teaching": ("83",), "preschool": ("83",),
     "language": ("51", "83"), "media": ("86", "87", "64"), "design": ("64", "72", "86"),
-    "admin": ("72", "83"), "agriculture": ("01", "13"), "science": ("73", "83"), "general": (),
+    "admin": ("72", "83"), "agriculture": ("01", "13"), "science": ("73", "83"),
+    "arts": ("88", "83"), "general": (),
 }
 # fmt: on
 
@@ -292,5 +295,6 @@ FIELD_EXPECTED_SALARY: dict[str, int] = {
     "admin": 7000,
     "agriculture": 7000,
     "science": 9000,
+    "arts": 7000,
     "general": 7000,
 }

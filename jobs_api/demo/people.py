@@ -33,6 +33,12 @@ DEGREE_SALARY_FACTOR: dict[str, float] = {
     "master": 1.3,
     "doctor": 1.65,
 }
+_DEGREE_PERSON = {
+    "junior_college": "专科生",
+    "bachelor": "本科生",
+    "master": "硕士研究生",
+    "doctor": "博士研究生",
+}
 _DEGREE_DIGIT = {"junior_college": "3", "bachelor": "1", "master": "5", "doctor": "7"}
 # Age at enrollment (years) by degree: (low, high).
 _ENROLLMENT_AGE = {
@@ -47,6 +53,7 @@ _FEMALE_SHARE: dict[str, float] = {
     "finance": 0.55, "business": 0.58, "ecommerce": 0.55, "law": 0.6, "software": 0.3,
     "data": 0.4, "ai": 0.25, "electronics": 0.22, "electrical": 0.18, "mechanical": 0.12,
     "civil": 0.2, "chemistry": 0.4, "logistics": 0.5, "agriculture": 0.45, "science": 0.45,
+    "arts": 0.62,
 }  # fmt: skip
 # Multipliers of a major's weight by university kind; the longest matching code prefix wins,
 # "" is the default.
@@ -394,7 +401,7 @@ def _summary(
     opening = rng.choice(
         (
             f"{university.spec.name}{major}专业{draft.graduation_year}届{degree_name}毕业生。",
-            f"我是{university.spec.name}{major}专业的{degree_name}学生，"
+            f"我是{university.spec.name}{major}专业的{_DEGREE_PERSON[draft.degree_level]}，"
             f"{draft.graduation_year}年毕业。",
         )
     )

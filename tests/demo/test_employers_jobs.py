@@ -14,8 +14,9 @@ from stdnum.cn import uscc
 
 from jobs_api.demo import fields, regions
 from jobs_api.demo.catalog import Catalog
+from jobs_api.demo.employer_archetypes import ARCHETYPES
 from jobs_api.demo.employers import EmployerDraft, EmployerFactory
-from jobs_api.demo.jobs import FAMILIES, JobFactory, PlacedEmployer
+from jobs_api.demo.jobs import FAMILIES, FAMILY_BY_KEY, JobFactory, PlacedEmployer
 from jobs_api.employers.models import REACHES_GRADUATES
 from tests.demo.conftest import NOW
 
@@ -169,3 +170,24 @@ def test_same_seed_gives_the_same_employers_and_jobs(catalog: Catalog) -> None:
 
     assert draw(3) == draw(3)
     assert draw(3) != draw(4)
+
+
+def test_archetypes_post_known_families_with_known_occupations(catalog: Catalog) -> None:
+    for archetype in ARCHETYPES:
+        assert catalog.industry(*archetype.industries), archetype.key
+        for key, _ in archetype.families:
+            family = FAMILY_BY_KEY[key]
+            assert all(role.occupation in catalog.occupations for role in family.roles), key
+    posted = {key for archetype in ARCHETYPES for key, _ in archetype.families}
+    assert posted == set(FAMILY_BY_KEY)
+
+
+def test_every_field_has_skills_certificates_industries_and_pay(catalog: Catalog) -> None:
+    used = {fields.field_of_major(code) for code in catalog.majors} | {"general"}
+    for table in (
+        fields.SKILLS,
+        fields.CERTIFICATES,
+        fields.FIELD_INDUSTRIES,
+        fields.FIELD_EXPECTED_SALARY,
+    ):
+        assert used <= set(table)
