@@ -54,32 +54,32 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     status = 422
-    default_code = ErrorCode.VALIDATION_FAILED
+    default_code: ClassVar[str] = ErrorCode.VALIDATION_FAILED
 
 
 class Unauthenticated(DomainError):
     status = 401
-    default_code = ErrorCode.UNAUTHENTICATED
+    default_code: ClassVar[str] = ErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(DomainError):
     status = 403
-    default_code = ErrorCode.FORBIDDEN
+    default_code: ClassVar[str] = ErrorCode.FORBIDDEN
 
 
 class NotFound(DomainError):
     status = 404
-    default_code = ErrorCode.NOT_FOUND
+    default_code: ClassVar[str] = ErrorCode.NOT_FOUND
 
 
 class Conflict(DomainError):
     status = 409
-    default_code = ErrorCode.CONFLICT
+    default_code: ClassVar[str] = ErrorCode.CONFLICT
 
 
 class ServiceUnavailable(DomainError):
     status = 503
-    default_code = ErrorCode.SERVICE_UNAVAILABLE
+    default_code: ClassVar[str] = ErrorCode.SERVICE_UNAVAILABLE
 
 
 class ErrorBody(BaseModel):

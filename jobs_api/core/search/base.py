@@ -46,14 +46,13 @@ _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 # --------------------------------------------------------------------------- errors
-# Stable error codes of their own. ``jobs_api.core.errors`` infers ``ErrorCode`` as the type of
-# ``default_code`` in its subclasses, so a plain string there needs the ``type: ignore`` below.
+# Stable error codes of their own.
 
 
 class SearchQueryError(ValidationFailed):
     """The caller asked for something the index cannot answer (unknown field, bad size...)."""
 
-    default_code = "invalid_search_query"  # type: ignore[assignment]  # see the note above
+    default_code = "invalid_search_query"
 
 
 class InvalidSearchCursor(SearchQueryError):
@@ -65,23 +64,23 @@ class InvalidSearchCursor(SearchQueryError):
 class SearchDocumentError(ValidationFailed):
     """A document whose values do not fit the index spec."""
 
-    default_code = "invalid_search_document"  # type: ignore[assignment]  # see the note above
+    default_code = "invalid_search_document"
 
 
 class SearchIndexNotFound(NotFound):
-    default_code = "search_index_not_found"  # type: ignore[assignment]  # see the note above
+    default_code = "search_index_not_found"
 
 
 class SearchIndexConflict(Conflict):
     """``ensure_index`` found an index with the same name and a different spec."""
 
-    default_code = "search_index_conflict"  # type: ignore[assignment]  # see the note above
+    default_code = "search_index_conflict"
 
 
 class SearchUnavailable(ServiceUnavailable):
     """The search server cannot be reached or is overloaded; retrying later may succeed."""
 
-    default_code = "search_unavailable"  # type: ignore[assignment]  # see the note above
+    default_code = "search_unavailable"
 
 
 # --------------------------------------------------------------------------- index spec
