@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.error_handlers import install_error_handlers
 from jobs_api.core.errors import error_responses
+from jobs_api.core.middleware import RequestContextMiddleware
 from jobs_api.core.outbox import handler_registry
 from jobs_api.core.settings import Settings, get_settings
 from jobs_api.health.api import router as health_router
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         responses=error_responses(422),
     )
     install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(reference_router)
     install_web(app)
