@@ -330,6 +330,10 @@ def reindex_all_jobs(
     batch_size: int = BATCH_SIZE,
 ) -> int:
     """Rebuild the job index from the database: drop it, recreate it with the current spec and
-    stream every searchable job into it in id order. Returns the number of documents."""
+    stream every searchable job into it in id order. Returns the number of documents.
+
+    This is also how a changed :data:`JOB_INDEX_SPEC` is applied. Searches see a partial index
+    while it runs (the search interface has no alias swap), so run it off-peak.
+    """
     search.drop_index(JOB_INDEX)
     return index_searchable_jobs(session, search, progress=progress, batch_size=batch_size)
