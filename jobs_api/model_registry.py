@@ -9,6 +9,8 @@ import importlib
 
 MODEL_MODULES = (
     "jobs_api.core.outbox.models",
+    "jobs_api.core.audit",
+    "jobs_api.identity.models",
     "jobs_api.reference.models",
     "jobs_api.universities.models",
     "jobs_api.registry.models",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from jobs_api.core.deps import ContainerDep
 from jobs_api.health.schemas import HealthReport
 from jobs_api.health.service import check_health
+from jobs_api.identity.access import PUBLIC
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[Depends(PUBLIC)])
 
 
 @router.get(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from jobs_api.core.deps import SessionDep
 from jobs_api.core.errors import error_responses
+from jobs_api.identity.access import PUBLIC
 from jobs_api.reference import service
 from jobs_api.reference.schemas import (
     DegreeLevelOut,
@@ -23,7 +24,7 @@ from jobs_api.reference.schemas import (
     RegionOut,
 )
 
-router = APIRouter(prefix="/api/v1/reference", tags=["reference"])
+router = APIRouter(prefix="/api/v1/reference", tags=["reference"], dependencies=[Depends(PUBLIC)])
 
 SearchQuery = Annotated[
     str | None,

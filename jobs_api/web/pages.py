@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from jobs_api.core.deps import ContainerDep
+from jobs_api.identity.access import PUBLIC
 from jobs_api.web.navigation import ROLE_KEYS
 from jobs_api.web.templating import get_shell, render_page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
 
 
 @router.get("/", response_class=HTMLResponse, name="web_home")

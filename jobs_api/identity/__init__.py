@@ -1,0 +1,1 @@
+"""Accounts, roles and scopes; authentication (tokens) and the access rules routes declare."""

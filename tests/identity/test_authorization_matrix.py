@@ -1,0 +1,159 @@
+"""Every route of the app × every role: who may call it, and a proof that the others cannot.
+
+``EXPECTED`` is the authorization matrix, written down once more on purpose: a route that is
+missing here, or whose declared rule disagrees with it, fails the suite. A route must declare
+exactly one access rule (see ``jobs_api.identity.access``). Scope checks (which university,
+province, employer or graduate) are tested per domain; here an allowed role must get past
+the role check (no 401, no ``role_not_allowed``), and every other caller must not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+
+from jobs_api.core.container import Container
+from jobs_api.core.db import job_session
+from jobs_api.identity.access import AccessRule
+from jobs_api.identity.principal import ALL_ROLES, Role
+from jobs_api.reference.service import load_reference
+from tests.factories.identity import Actor, make_actor
+
+ANYONE = "anyone"
+SIGNED_IN = frozenset(ALL_ROLES)
+G, E, C, P, N = (
+    Role.GRADUATE,
+    Role.EMPLOYER_MEMBER,
+    Role.CAREER_OFFICE,
+    Role.PROVINCIAL_ADMIN,
+    Role.NATIONAL_ADMIN,
+)
+
+# (method, path) -> ANYONE or the roles allowed
+EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
+    ("GET", "/health"): ANYONE,
+    ("GET", "/"): ANYONE,
+    ("GET", "/login"): ANYONE,
+    ("GET", "/api/v1/reference/disciplines"): ANYONE,
+    ("GET", "/api/v1/reference/major-categories"): ANYONE,
+    ("GET", "/api/v1/reference/majors"): ANYONE,
+    ("GET", "/api/v1/reference/majors/{code}"): ANYONE,
+    ("GET", "/api/v1/reference/regions"): ANYONE,
+    ("GET", "/api/v1/reference/industries"): ANYONE,
+    ("GET", "/api/v1/reference/occupations"): ANYONE,
+    ("GET", "/api/v1/reference/degree-levels"): ANYONE,
+    ("GET", "/api/v1/reference/employer-types"): ANYONE,
+}
+
+# Framework routes that serve documentation and static files to anyone.
+FRAMEWORK_PUBLIC = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"}
+DENIED_CODES = {"not_authenticated", "role_not_allowed", "invalid_token", "session_revoked"}
+
+
+def _rules(dependant: Dependant) -> Iterator[AccessRule]:
+    for sub in dependant.dependencies:
+        if isinstance(sub.call, AccessRule):
+            yield sub.call
+        yield from _rules(sub)
+
+
+@dataclass(frozen=True)
+class AppRoute:
+    path: str
+    dependant: Dependant
+
+
+def _api_routes(app: FastAPI) -> list[tuple[str, AppRoute]]:
+    """Every (method, route) of the app, routers included, with its effective dependencies."""
+    routes = []
+    for context in iter_route_contexts(app.routes):
+        dependant = getattr(context, "dependant", None)
+        if dependant is None:
+            continue
+        for method in sorted(set(context.methods or ()) - {"HEAD", "OPTIONS"}):
+            routes.append((method, AppRoute(path=context.path, dependant=dependant)))
+    return routes
+
+
+def _framework_paths(app: FastAPI) -> set[str]:
+    return {
+        context.path
+        for context in iter_route_contexts(app.routes)
+        if getattr(context, "dependant", None) is None
+    }
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+@pytest.fixture
+def actors(container: Container) -> dict[Role, Actor]:
+    with job_session(container.session_factory) as session:
+        load_reference(session)
+        return {role: make_actor(session, role, container.settings) for role in Role}
+
+
+def test_every_route_declares_exactly_one_rule_and_is_in_the_matrix(app: FastAPI) -> None:
+    problems = []
+    for method, route in _api_routes(app):
+        rules = set(_rules(route.dependant))
+        if len(rules) != 1:
+            problems.append(f"{method} {route.path}: {len(rules)} access rules")
+            continue
+        expected = EXPECTED.get((method, route.path))
+        if expected is None:
+            problems.append(f"{method} {route.path}: not in the authorization matrix")
+            continue
+        (rule,) = rules
+        declared = ANYONE if rule.roles is None else rule.roles
+        if declared != expected:
+            problems.append(f"{method} {route.path}: declares {declared}, matrix says {expected}")
+    for path in sorted(_framework_paths(app) - FRAMEWORK_PUBLIC):
+        problems.append(f"{path}: framework route not reviewed")
+    stale = set(EXPECTED) - {(m, r.path) for m, r in _api_routes(app)}
+    problems += [f"{m} {p}: in the matrix but not in the app" for m, p in sorted(stale)]
+    assert problems == []
+
+
+def test_each_role_is_allowed_or_denied_as_the_matrix_says(
+    app: FastAPI, client: TestClient, actors: dict[Role, Actor]
+) -> None:
+    callers: list[tuple[str, dict[str, str], Role | None]] = [("anonymous", {}, None)]
+    callers += [(role.value, actor.headers, role) for role, actor in actors.items()]
+    failures = []
+    for method, route in _api_routes(app):
+        expected = EXPECTED[(method, route.path)]
+        for name, headers, role in callers:
+            allowed = expected == ANYONE or (role is not None and role in expected)
+            response = client.request(
+                method,
+                _concrete(route.path),
+                headers={**headers, "Accept": "application/json"},
+                json={} if method in {"POST", "PUT", "PATCH"} else None,
+                follow_redirects=False,
+            )
+            code = _error_code(response)
+            denied = response.status_code in {401, 403} and code in DENIED_CODES
+            if allowed and denied:
+                failures.append(f"{method} {route.path} as {name}: denied ({code})")
+            if not allowed and not denied:
+                failures.append(f"{method} {route.path} as {name}: {response.status_code}")
+    assert failures == []
+
+
+def _error_code(response: object) -> str | None:
+    try:
+        body = response.json()  # type: ignore[attr-defined]
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("code"))
+    return None
