@@ -15,6 +15,7 @@ from jobs_api.core.outbox import handler_registry
 from jobs_api.core.settings import Settings, get_settings
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
+from jobs_api.identity.api import build_router as build_identity_router
 from jobs_api.reference.api import router as reference_router
 from jobs_api.web import install_web
 from jobs_api.wiring import register_event_handlers
@@ -49,5 +50,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(reference_router)
+    app.include_router(build_identity_router(settings))
     install_web(app)
     return app

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 06:25:00.079594
+Create Date: 2026-11-24 06:34:45.154261
 """
 
 from collections.abc import Sequence
@@ -370,6 +370,7 @@ def upgrade() -> None:
         sa.Column("low_income_family", sa.Boolean(), nullable=False),
         sa.Column("zero_employment_family", sa.Boolean(), nullable=False),
         sa.Column("has_disability", sa.Boolean(), nullable=False),
+        sa.Column("last_import_id", sa.Integer(), nullable=True),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -388,20 +389,34 @@ def upgrade() -> None:
             name=op.f("fk_student_records_university_id_universities"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_student_records")),
-        sa.UniqueConstraint("id_number_hash", name=op.f("uq_student_records_id_number_hash")),
         sa.UniqueConstraint(
             "university_id", "student_number", name=op.f("uq_student_records_university_id")
         ),
     )
     with op.batch_alter_table("student_records", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_student_records_graduate_list",
+            ["university_id", "graduation_year", "student_number"],
+            unique=False,
+        )
+        batch_op.create_index(
             batch_op.f("ix_student_records_graduation_year"), ["graduation_year"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_student_records_id_number_hash"), ["id_number_hash"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_student_records_major_code"), ["major_code"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_student_records_university_id"), ["university_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_student_records_enrolled_id_number",
+            ["id_number_hash"],
+            unique=True,
+            postgresql_where=sa.text("status = '在籍'"),
+            sqlite_where=sa.text("status = '在籍'"),
         )
 
     op.create_table(
@@ -410,9 +425,17 @@ def upgrade() -> None:
         sa.Column("student_record_id", sa.Integer(), nullable=False),
         sa.Column("skills", sa.JSON(), nullable=False),
         sa.Column("certificates", sa.JSON(), nullable=False),
+        sa.Column("internships", sa.JSON(), nullable=False),
+        sa.Column("projects", sa.JSON(), nullable=False),
         sa.Column("intended_city_codes", sa.JSON(), nullable=False),
         sa.Column("intended_industry_codes", sa.JSON(), nullable=False),
-        sa.Column("expected_salary", sa.Integer(), nullable=True),
+        sa.Column("intended_occupation_codes", sa.JSON(), nullable=False),
+        sa.Column(
+            "expected_salary", sa.Integer(), nullable=True, comment="monthly RMB, lower bound"
+        ),
+        sa.Column(
+            "expected_salary_max", sa.Integer(), nullable=True, comment="monthly RMB, upper bound"
+        ),
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("visibility", sa.String(length=20), nullable=False),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -446,6 +469,7 @@ def upgrade() -> None:
         sa.Column("student_record_id", sa.Integer(), nullable=True),
         sa.Column("failed_logins", sa.Integer(), nullable=False),
         sa.Column("locked_until", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lockouts", sa.Integer(), nullable=False),
         sa.Column("last_login_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -483,6 +507,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("expires_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_refreshed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("user_agent", sa.String(length=200), nullable=False),
         sa.Column("revoked_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
@@ -493,11 +519,250 @@ def upgrade() -> None:
     with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_auth_sessions_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "consent_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("text_version", sa.String(length=16), nullable=False),
+        sa.Column("granted_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_consent_records_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consent_records")),
+    )
+    with op.batch_alter_table("consent_records", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_consent_records_user_purpose", ["user_id", "purpose"], unique=False
+        )
+
+    op.create_table(
+        "dev_mailbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("recipient", sa.String(length=64), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_dev_mailbox_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dev_mailbox")),
+    )
+    with op.batch_alter_table("dev_mailbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_dev_mailbox_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_dev_mailbox_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "graduate_resumes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=120), nullable=False),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_graduate_resumes_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_graduate_resumes")),
+        sa.UniqueConstraint("user_id", "sha256", name=op.f("uq_graduate_resumes_user_id")),
+    )
+    with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_graduate_resumes_sha256"), ["sha256"], unique=False)
+        batch_op.create_index(batch_op.f("ix_graduate_resumes_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "one_time_codes",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("used_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "purpose IN ('password_reset','activation')",
+            name=op.f("ck_one_time_codes_purpose_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_one_time_codes_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_one_time_codes")),
+    )
+    with op.batch_alter_table("one_time_codes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_one_time_codes_user_purpose", ["user_id", "purpose"], unique=False
+        )
+
+    op.create_table(
+        "registry_imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("university_id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by_user_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_sha256", sa.String(length=64), nullable=False),
+        sa.Column("format", sa.String(length=8), nullable=False),
+        sa.Column("encoding", sa.String(length=32), nullable=True),
+        sa.Column("size_bytes", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("rows_total", sa.Integer(), nullable=False),
+        sa.Column("rows_inserted", sa.Integer(), nullable=False),
+        sa.Column("rows_updated", sa.Integer(), nullable=False),
+        sa.Column("rows_unchanged", sa.Integer(), nullable=False),
+        sa.Column("rows_rejected", sa.Integer(), nullable=False),
+        sa.Column("errors_total", sa.Integer(), nullable=False),
+        sa.Column("errors_stored", sa.Integer(), nullable=False),
+        sa.Column("batches_committed", sa.Integer(), nullable=False),
+        sa.Column("last_committed_line", sa.Integer(), nullable=False),
+        sa.Column("run_token", sa.String(length=36), nullable=True),
+        sa.Column("heartbeat_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("failure_code", sa.String(length=64), nullable=True),
+        sa.Column("failure_message", sa.String(length=500), nullable=True),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "format IN ('csv','xlsx')", name=op.f("ck_registry_imports_format_known")
+        ),
+        sa.CheckConstraint(
+            "status IN ('queued','running','completed','failed')",
+            name=op.f("ck_registry_imports_status_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["university_id"],
+            ["universities.id"],
+            name=op.f("fk_registry_imports_university_id_universities"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_registry_imports_uploaded_by_user_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_imports")),
+    )
+    with op.batch_alter_table("registry_imports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_registry_imports_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_registry_imports_university_content",
+            ["university_id", "content_sha256"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_registry_imports_university_id"), ["university_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_registry_imports_uploaded_by_user_id"),
+            ["uploaded_by_user_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "refresh_tokens",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("session_id", sa.String(length=36), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("issued_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "replaced_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.ForeignKeyConstraint(
+            ["replaced_by"],
+            ["refresh_tokens.id"],
+            name=op.f("fk_refresh_tokens_replaced_by_refresh_tokens"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["session_id"],
+            ["auth_sessions.id"],
+            name=op.f("fk_refresh_tokens_session_id_auth_sessions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
+    )
+    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_refresh_tokens_session_id"), ["session_id"], unique=False
+        )
+
+    op.create_table(
+        "registry_import_errors",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.Column("column", sa.String(length=64), nullable=True),
+        sa.Column("code", sa.String(length=48), nullable=False),
+        sa.Column("message", sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["registry_imports.id"],
+            name=op.f("fk_registry_import_errors_import_id_registry_imports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_import_errors")),
+    )
+    with op.batch_alter_table("registry_import_errors", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_registry_import_errors_import_line", ["import_id", "line"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("registry_import_errors", schema=None) as batch_op:
+        batch_op.drop_index("ix_registry_import_errors_import_line")
+
+    op.drop_table("registry_import_errors")
+    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refresh_tokens_session_id"))
+
+    op.drop_table("refresh_tokens")
+    with op.batch_alter_table("registry_imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_registry_imports_uploaded_by_user_id"))
+        batch_op.drop_index(batch_op.f("ix_registry_imports_university_id"))
+        batch_op.drop_index("ix_registry_imports_university_content")
+        batch_op.drop_index(batch_op.f("ix_registry_imports_status"))
+
+    op.drop_table("registry_imports")
+    with op.batch_alter_table("one_time_codes", schema=None) as batch_op:
+        batch_op.drop_index("ix_one_time_codes_user_purpose")
+
+    op.drop_table("one_time_codes")
+    with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_graduate_resumes_user_id"))
+        batch_op.drop_index(batch_op.f("ix_graduate_resumes_sha256"))
+
+    op.drop_table("graduate_resumes")
+    with op.batch_alter_table("dev_mailbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dev_mailbox_user_id"))
+        batch_op.drop_index(batch_op.f("ix_dev_mailbox_created_at"))
+
+    op.drop_table("dev_mailbox")
+    with op.batch_alter_table("consent_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_consent_records_user_purpose")
+
+    op.drop_table("consent_records")
     with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auth_sessions_user_id"))
 
@@ -510,9 +775,16 @@ def downgrade() -> None:
     op.drop_table("users")
     op.drop_table("graduate_profiles")
     with op.batch_alter_table("student_records", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_student_records_enrolled_id_number",
+            postgresql_where=sa.text("status = '在籍'"),
+            sqlite_where=sa.text("status = '在籍'"),
+        )
         batch_op.drop_index(batch_op.f("ix_student_records_university_id"))
         batch_op.drop_index(batch_op.f("ix_student_records_major_code"))
+        batch_op.drop_index(batch_op.f("ix_student_records_id_number_hash"))
         batch_op.drop_index(batch_op.f("ix_student_records_graduation_year"))
+        batch_op.drop_index("ix_student_records_graduate_list")
 
     op.drop_table("student_records")
     with op.batch_alter_table("ref_majors", schema=None) as batch_op:

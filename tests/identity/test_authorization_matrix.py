@@ -50,6 +50,19 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/reference/occupations"): ANYONE,
     ("GET", "/api/v1/reference/degree-levels"): ANYONE,
     ("GET", "/api/v1/reference/employer-types"): ANYONE,
+    # identity: sign-in, sessions, passwords, own account, account administration
+    ("POST", "/api/v1/auth/token"): ANYONE,
+    ("POST", "/api/v1/auth/refresh"): ANYONE,
+    ("POST", "/api/v1/auth/logout"): SIGNED_IN,
+    ("POST", "/api/v1/auth/logout-all"): SIGNED_IN,
+    ("POST", "/api/v1/auth/password"): SIGNED_IN,
+    ("POST", "/api/v1/auth/password-reset/request"): ANYONE,
+    ("POST", "/api/v1/auth/password-reset/confirm"): ANYONE,
+    ("POST", "/api/v1/auth/activate"): ANYONE,
+    ("GET", "/api/v1/me"): SIGNED_IN,
+    ("POST", "/api/v1/admin/accounts"): frozenset({N, P}),
+    ("POST", "/api/v1/employers/me/members"): frozenset({E}),
+    ("GET", "/api/v1/dev/mailbox"): frozenset({N}),
 }
 
 # Framework routes that serve documentation and static files to anyone.
