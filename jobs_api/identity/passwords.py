@@ -95,11 +95,11 @@ def check_password_policy(
         problem = f"密码至少 {MIN_LENGTH} 位"
     elif len(password) > MAX_LENGTH:
         problem = f"密码不能超过 {MAX_LENGTH} 位"
-    elif kinds < 2:
-        problem = "密码需至少包含字母、数字、符号中的两类"
     elif username and lowered == username.strip().lower():
         problem = "密码不能与用户名相同"
     elif (phone and lowered == phone.strip()) or (is_phone is not None and is_phone(lowered)):
         problem = "密码不能与手机号相同"
+    elif kinds < 2:
+        problem = "密码需至少包含字母、数字、符号中的两类"
     if problem is not None:
         raise WeakPassword(problem, fields={field: problem})

@@ -12,10 +12,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from stdnum.cn import ric
 
 from jobs_api.core.db import utcnow
 from jobs_api.core.pii import PiiVault, mask_id_number
 from jobs_api.core.settings import Settings
+from jobs_api.identity.accounts import NewAccount, create_account
+from jobs_api.identity.kit import IdentityKit
 from jobs_api.identity.models import AccountStatus, AuthSession, User
 from jobs_api.identity.principal import EmployerRole, Principal, Role
 from jobs_api.identity.tokens import issue_access_token
@@ -130,3 +133,58 @@ def make_actor(session: Session, role: Role, settings: Settings) -> Actor:
     elif role is Role.PROVINCIAL_ADMIN:
         scope["province_code"] = "330000"
     return sign_in(session, make_user(session, role, settings, **scope), settings)
+
+
+DEFAULT_PASSWORD = "Secret-pass-2026"
+
+
+def make_account(
+    session: Session,
+    kit: IdentityKit,
+    role: Role = Role.GRADUATE,
+    *,
+    username: str | None = None,
+    password: str | None = DEFAULT_PASSWORD,
+    phone: str | None = None,
+    settings: Settings | None = None,
+    **scope: object,
+) -> User:
+    """An account made through ``create_account`` (so with a real Argon2 hash), with a scope
+    fitting ``role`` unless one is given: Zhejiang University, a new employer (owner), a new
+    student record, or Zhejiang province."""
+    settings = settings or kit.settings
+    if not scope:
+        university = make_university(session)
+        if role is Role.GRADUATE:
+            number = f"32101{uuid.uuid4().int % 10**5:05d}"
+            scope["student_record_id"] = make_student_record(
+                session,
+                university,
+                settings,
+                id_number=synthetic_id_number(),
+                student_number=number,
+            ).id
+        elif role is Role.EMPLOYER_MEMBER:
+            scope["employer_id"] = make_employer(session).id
+            scope["employer_role"] = EmployerRole.OWNER
+        elif role is Role.CAREER_OFFICE:
+            scope["university_id"] = university.id
+        elif role is Role.PROVINCIAL_ADMIN:
+            scope["province_code"] = "330000"
+    spec = NewAccount(
+        role=role,
+        username=username or f"{role.value.replace('_', '-')}-{uuid.uuid4().hex[:8]}",
+        password=password,
+        phone=phone,
+        **scope,  # type: ignore[arg-type]
+    )
+    return create_account(session, kit, spec, actor=None).user
+
+
+def synthetic_id_number() -> str:
+    """A valid (GB 11643 check digit) resident ID number of a made-up person born in Hangzhou
+    in 2002–2003 (random birth date and sequence number)."""
+    entropy = uuid.uuid4().int
+    birth = date(2002, 1, 1) + timedelta(days=entropy % 700)
+    body = f"330106{birth:%Y%m%d}{(entropy // 700) % 1000:03d}"
+    return body + ric.calc_check_digit(body)

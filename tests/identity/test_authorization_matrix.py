@@ -63,6 +63,25 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/api/v1/admin/accounts"): frozenset({N, P}),
     ("POST", "/api/v1/employers/me/members"): frozenset({E}),
     ("GET", "/api/v1/dev/mailbox"): frozenset({N}),
+    # graduates: activation, own profile / résumés / consents / export / deletion, the list
+    ("POST", "/api/v1/graduates/activate"): ANYONE,
+    ("POST", "/api/v1/graduates/activate/code"): ANYONE,
+    ("POST", "/api/v1/graduates/activate/code/request"): ANYONE,
+    ("POST", "/api/v1/graduates/cohorts/preactivate"): frozenset({C}),
+    ("GET", "/api/v1/graduates/me/profile"): frozenset({G}),
+    ("PUT", "/api/v1/graduates/me/profile"): frozenset({G}),
+    ("PATCH", "/api/v1/graduates/me/profile"): frozenset({G}),
+    ("GET", "/api/v1/graduates/me/resumes"): frozenset({G}),
+    ("POST", "/api/v1/graduates/me/resumes"): frozenset({G}),
+    ("GET", "/api/v1/graduates/me/resumes/{resume_id}/file"): frozenset({G}),
+    ("POST", "/api/v1/graduates/me/resumes/{resume_id}/default"): frozenset({G}),
+    ("DELETE", "/api/v1/graduates/me/resumes/{resume_id}"): frozenset({G}),
+    ("GET", "/api/v1/graduates/me/consents"): frozenset({G}),
+    ("POST", "/api/v1/graduates/me/consents"): frozenset({G}),
+    ("GET", "/api/v1/graduates/me/export"): frozenset({G}),
+    ("DELETE", "/api/v1/graduates/me"): frozenset({G}),
+    ("GET", "/api/v1/graduates"): frozenset({C, P, N}),
+    ("GET", "/api/v1/graduates/{record_id}"): frozenset({C, P, N}),
 }
 
 # Framework routes that serve documentation and static files to anyone.
