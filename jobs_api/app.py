@@ -13,6 +13,7 @@ from jobs_api.core.errors import error_responses
 from jobs_api.core.middleware import RequestContextMiddleware
 from jobs_api.core.outbox import handler_registry
 from jobs_api.core.settings import Settings, get_settings
+from jobs_api.graduates.api import api_router as graduates_router
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
 from jobs_api.identity.api import build_router as build_identity_router
@@ -51,5 +52,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(health_router)
     app.include_router(reference_router)
     app.include_router(build_identity_router(settings))
+    app.include_router(graduates_router)
     install_web(app)
     return app
