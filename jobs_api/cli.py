@@ -19,6 +19,7 @@ from jobs_api.app import create_app
 from jobs_api.cli_progress import progress_bars
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.db import build_engine, build_session_factory, job_session
+from jobs_api.core.errors import DomainError
 from jobs_api.core.logging import configure_logging
 from jobs_api.core.outbox import handler_registry
 from jobs_api.core.outbox.models import OutboxEvent, OutboxStatus
@@ -28,6 +29,8 @@ from jobs_api.core.settings import Settings, get_settings
 from jobs_api.core.worker import run_worker
 from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
 from jobs_api.health.service import check_health
+from jobs_api.identity.accounts import ensure_national_admin
+from jobs_api.identity.demo_accounts import create_demo_accounts
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers
@@ -120,10 +123,49 @@ def demo(
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(1) from exc
         console.print("[yellow]demo data already present; keeping it[/]")
+        _demo_accounts(settings)
         return
     finally:
         container.close()
     console.print(f"[green]demo data ready[/]: {report.summary()}")
+    _demo_accounts(settings)
+
+
+def _demo_accounts(settings: Settings) -> None:
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with job_session(build_session_factory(engine)) as session:
+            accounts = create_demo_accounts(session, settings)
+    finally:
+        engine.dispose()
+    table = Table(title="演示账号 / demo accounts (development only)")
+    for column in ("role", "username", "password"):
+        table.add_column(column)
+    for role, username, password in accounts:
+        table.add_row(role, username, password)
+    console.print(table)
+
+
+@app.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(prompt=True, help="national administrator login")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+) -> None:
+    """Create the national administrator (or reset its password)."""
+    settings = _settings()
+    _migrate(settings)
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with job_session(build_session_factory(engine)) as session:
+            user = ensure_national_admin(session, username, password)
+            name = user.username
+    except DomainError as exc:
+        fields = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        console.print(f"[red]{exc.message}[/] {fields}")
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    console.print(f"[green]national administrator ready:[/] {name}")
 
 
 @app.command()
