@@ -18,6 +18,7 @@ from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
 from jobs_api.identity.api import build_router as build_identity_router
 from jobs_api.reference.api import router as reference_router
+from jobs_api.registry.api import router as registry_router
 from jobs_api.web import install_web
 from jobs_api.wiring import register_event_handlers
 
@@ -53,5 +54,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(reference_router)
     app.include_router(build_identity_router(settings))
     app.include_router(graduates_router)
+    app.include_router(registry_router)
     install_web(app)
     return app

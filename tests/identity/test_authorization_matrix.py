@@ -82,6 +82,14 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("DELETE", "/api/v1/graduates/me"): frozenset({G}),
     ("GET", "/api/v1/graduates"): frozenset({C, P, N}),
     ("GET", "/api/v1/graduates/{record_id}"): frozenset({C, P, N}),
+    # registry: 学籍 imports (career office uploads; admins read within their scope), templates
+    ("POST", "/api/v1/registry/imports"): frozenset({C}),
+    ("GET", "/api/v1/registry/imports"): frozenset({C, P, N}),
+    ("GET", "/api/v1/registry/imports/{import_id}"): frozenset({C, P, N}),
+    ("GET", "/api/v1/registry/imports/{import_id}/errors"): frozenset({C, P, N}),
+    ("GET", "/api/v1/registry/imports/{import_id}/errors.csv"): frozenset({C, P, N}),
+    ("GET", "/api/v1/registry/template.xlsx"): frozenset({C}),
+    ("GET", "/api/v1/registry/template.csv"): frozenset({C}),
 }
 
 # Framework routes that serve documentation and static files to anyone.
