@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
+from redis import Redis
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session
-from jobs_api.identity.kit import IdentityKit, identity_kit
+from jobs_api.identity.kit import EXTRAS_KEY, IdentityKit, build_identity_kit, identity_kit
+from jobs_api.identity.limiter import RedisAttemptStore
 from jobs_api.reference.service import load_reference
+
+# Limiter state goes to its own Redis database under a per-test prefix: the shared conftest
+# flushes database 0 before each test, and other test sessions on the same server (developers
+# running suites side by side) would wipe counters in the middle of a test.
+LIMITER_DB = 15
 
 
 @pytest.fixture
-def kit(container: Container) -> IdentityKit:
+def kit(container: Container) -> Iterator[IdentityKit]:
     """The kit the app uses for this container (same attempt store, same secret)."""
-    return identity_kit(container)
+    url = make_url(container.settings.redis_url).set(database=str(LIMITER_DB))
+    redis = Redis.from_url(url.render_as_string(hide_password=False))
+    built = build_identity_kit(
+        container.settings,
+        attempts=RedisAttemptStore(redis, prefix=f"test:{uuid.uuid4().hex}:"),
+    )
+    container.extras[EXTRAS_KEY] = built
+    assert identity_kit(container) is built
+    yield built
+    redis.close()
 
 
 @pytest.fixture
