@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from jobs_api.core.audit import record_audit
@@ -85,10 +84,25 @@ CODE_REQUEST_ACCEPTED = (
 LOGIN_HINT = "请使用手机号或用户名 {username} 和密码登录 (sign in with your phone or username)"
 
 
-def graduate_username(university_code: str, student_number: str) -> str | None:
-    """The login name (and code recipient) of a graduate account: ``g<code>-<number>``."""
+def graduate_username(university_code: str, student_number: str, record_id: int) -> str:
+    """The login name (and code recipient) of a graduate account: ``g<code>-<number>``, or
+    ``g<code>-r<record id>`` when the student number has characters a username cannot."""
     name = f"g{university_code}-{student_number.strip().lower()}"
-    return name if USERNAME_PATTERN.match(name) else None
+    return name if USERNAME_PATTERN.match(name) else f"g{university_code}-r{record_id}"
+
+
+def _pending_account(session: Session, university_code: str, student_number: str) -> User | None:
+    """The pre-activated account of a university's student number, if there is one."""
+    return session.scalar(
+        select(User)
+        .join(StudentRecord, StudentRecord.id == User.student_record_id)
+        .join(University, University.id == StudentRecord.university_id)
+        .where(
+            University.code == university_code,
+            StudentRecord.student_number == student_number,
+            User.status == AccountStatus.PENDING_ACTIVATION.value,
+        )
+    )
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -230,8 +244,7 @@ def activate_self(
             kit,
             NewAccount(
                 role=Role.GRADUATE,
-                username=graduate_username(university.code, record.student_number)
-                or f"g{university.code}-r{record.id}",
+                username=graduate_username(university.code, record.student_number, record.id),
                 display_name=record.name,
                 phone=data.phone,
                 password=password,
@@ -264,7 +277,8 @@ def activate_with_code(
     A wrong or expired code, or a student number without a pending account, raise identity's
     ``invalid_code`` (a recorded refusal: the wrong try must be committed)."""
     now = now or utcnow()
-    login_name = graduate_username(data.university_code, data.student_number) or "-"
+    pending = _pending_account(session, data.university_code, data.student_number)
+    login_name = (pending.username or "-") if pending is not None else "-"
     check_password_policy(
         data.new_password.get_secret_value(),
         username=login_name,
@@ -303,19 +317,13 @@ def request_activation_code(
 ) -> None:
     """Send a fresh activation code to a pre-activated account; silent when there is none."""
     now = now or utcnow()
-    login_name = graduate_username(university_code, student_number) or "-"
     limits = [
         (CODE_REQUESTS_PER_CLIENT, client_ip),
-        (CODE_REQUESTS_PER_ACCOUNT, kit.vault.lookup_hash(login_name)),
+        (CODE_REQUESTS_PER_ACCOUNT, kit.vault.lookup_hash(f"{university_code}:{student_number}")),
     ]
     _throttle(kit, limits, now)
     _hit(kit, limits, now)
-    user = session.scalar(
-        select(User).where(
-            User.username == login_name,
-            User.status == AccountStatus.PENDING_ACTIVATION.value,
-        )
-    )
+    user = _pending_account(session, university_code, student_number)
     if user is None:
         return
     send_code(
@@ -333,55 +341,56 @@ def request_activation_code(
     session.flush()
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    record: StudentRecord
-    account_id: int | None
-
-
 def preactivate_cohort(
     session: Session, kit: IdentityKit, principal: Principal, data: PreactivationIn
 ) -> PreactivationOut:
     """Create pending accounts for a cohort of the caller's university and send their codes.
 
     Idempotent: records that already have an account (pending, active, ...) are counted and
-    left alone, so running it twice creates nothing and sends nothing the second time."""
+    left alone, so running it twice creates nothing and sends nothing the second time. One
+    call creates at most ``data.limit`` accounts (in student-number order) so that it stays
+    short; ``remaining`` says how many the next call would still create."""
     if principal.role is not Role.CAREER_OFFICE or principal.university_id is None:
         raise NoGraduateScope("仅高校就业部门可预开通账号 (career office of a university only)")
     university = session.get(University, principal.university_id)
     if university is None:
         raise NoGraduateScope("账号未关联高校 (account has no university)")
-    query = (
-        select(StudentRecord, User.id)
-        .outerjoin(User, User.student_record_id == StudentRecord.id)
-        .where(
-            StudentRecord.university_id == university.id,
-            StudentRecord.graduation_year == data.graduation_year,
-        )
-        .order_by(StudentRecord.student_number)
-    )
+    cohort = [
+        StudentRecord.university_id == university.id,
+        StudentRecord.graduation_year == data.graduation_year,
+    ]
     if data.college is not None:
-        query = query.where(StudentRecord.college == data.college)
+        cohort.append(StudentRecord.college == data.college)
     if data.major_code is not None:
-        query = query.where(StudentRecord.major_code == data.major_code)
-    candidates = [_Candidate(record, account_id) for record, account_id in session.execute(query)]
-    already = sum(1 for c in candidates if c.account_id is not None)
-    new = [c.record for c in candidates if c.account_id is None]
-    eligible = [r for r in new if r.status not in INELIGIBLE_STATUSES]
-    not_eligible = len(new) - len(eligible)
-    created = 0
+        cohort.append(StudentRecord.major_code == data.major_code)
+    has_account = User.id.is_not(None)
+    eligible = StudentRecord.status.not_in(sorted(INELIGIBLE_STATUSES))
+    counts = session.execute(
+        select(
+            func.count(),
+            func.count(User.id),
+            func.count(case((and_(User.id.is_(None), eligible), 1))),
+        )
+        .select_from(StudentRecord)
+        .outerjoin(User, User.student_record_id == StudentRecord.id)
+        .where(*cohort)
+    ).one()
+    matched, already, without_account = (int(n or 0) for n in counts)
+    candidates = session.scalars(
+        select(StudentRecord)
+        .outerjoin(User, User.student_record_id == StudentRecord.id)
+        .where(*cohort, ~has_account, eligible)
+        .order_by(StudentRecord.student_number, StudentRecord.id)
+        .limit(data.limit)
+    ).all()
     sender = kit.sender(session)
-    for record in eligible:
-        username = graduate_username(university.code, record.student_number)
-        if username is None:
-            not_eligible += 1
-            continue
+    for record in candidates:
         create_account(
             session,
             kit,
             NewAccount(
                 role=Role.GRADUATE,
-                username=username,
+                username=graduate_username(university.code, record.student_number, record.id),
                 display_name=record.name,
                 password=None,  # pending activation; create_account sends the code
                 student_record_id=record.id,
@@ -389,13 +398,14 @@ def preactivate_cohort(
             actor=None,
             sender=sender,
         )
-        created += 1
+    created = len(candidates)
     result = PreactivationOut(
-        matched=len(candidates),
+        matched=matched,
         created=created,
         codes_sent=created,
         already_had_account=already,
-        not_eligible=not_eligible,
+        not_eligible=matched - already - without_account,
+        remaining=without_account - created,
     )
     record_audit(
         session,

@@ -12,9 +12,10 @@ Who may call what:
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from jobs_api.core.deps import SessionDep, SettingsDep
@@ -42,6 +43,7 @@ from jobs_api.graduates.schemas import (
     ResumeOut,
     SelfActivationIn,
 )
+from jobs_api.graduates.uploads import receive_resume
 from jobs_api.identity.access import PUBLIC, allow
 from jobs_api.identity.api import KitDep, client_ip, keeping_changes
 from jobs_api.identity.principal import Principal, Role
@@ -174,6 +176,29 @@ def list_resumes(principal: GraduatePrincipal, session: SessionDep) -> list[Resu
     return [ResumeOut.model_validate(r) for r in resumes.list_resumes(session, principal.user_id)]
 
 
+_RESUME_UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "PDF, at most 5 MB",
+                        },
+                        "make_default": {"type": "boolean", "default": False},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     "/me/resumes",
     status_code=201,
@@ -182,19 +207,26 @@ def list_resumes(principal: GraduatePrincipal, session: SessionDep) -> list[Resu
         200: {"model": ResumeOut, "description": "The same file was uploaded before"},
         **error_responses(401, 403, 409, 413, 415, 422),
     },
+    openapi_extra=_RESUME_UPLOAD_BODY,
 )
-def upload_resume(
+async def upload_resume(
+    request: Request,
     principal: GraduatePrincipal,
     session: SessionDep,
     settings: SettingsDep,
     response: Response,
-    file: Annotated[UploadFile, File(description="PDF, at most 5 MB")],
-    make_default: Annotated[bool, Form()] = False,
 ) -> ResumeOut:
-    """Upload a PDF résumé (at most 5, one of them the default)."""
-    data = file.file.read(resumes.MAX_RESUME_BYTES + 1)
-    stored, created = resumes.upload_resume(
-        session, principal, settings.data_dir, data, file.filename, make_default=make_default
+    """Upload a PDF résumé (at most 5, one of them the default). The body is read as a
+    stream and cut off as soon as it passes the size limit."""
+    upload = await receive_resume(request)
+    stored, created = await run_in_threadpool(
+        resumes.upload_resume,
+        session,
+        principal,
+        settings.data_dir,
+        upload.data,
+        upload.filename,
+        make_default=upload.make_default,
     )
     if not created:
         response.status_code = 200

@@ -151,6 +151,9 @@ class PreactivationIn(_In):
     graduation_year: int = Field(ge=2000, le=2100, examples=[2026])
     college: str | None = Field(default=None, min_length=1, max_length=100)
     major_code: str | None = Field(default=None, pattern=r"^\d{6}[A-Z]{0,2}$")
+    limit: int = Field(
+        default=1000, ge=1, le=1000, description="At most this many accounts per call"
+    )
 
 
 class PreactivationOut(BaseModel):
@@ -159,6 +162,7 @@ class PreactivationOut(BaseModel):
     codes_sent: int
     already_had_account: int
     not_eligible: int = Field(description="Records whose status does not allow an account")
+    remaining: int = Field(description="Accounts still to create: call again to continue")
 
 
 # --- profile ---------------------------------------------------------------------------------

@@ -29,9 +29,10 @@ _serial = count(1)
 
 
 def synthetic_id_number(serial: int | None = None, *, region: str = "330106") -> str:
-    """A valid resident ID number of a made-up person born 2002–2004."""
+    """A valid resident ID number of a made-up person born 1998–2005, distinct per serial
+    (the sequence number takes ``n % 1000``, the birth date the rest)."""
     n = next(_serial) if serial is None else serial
-    birth = date(2002, 1, 1) + timedelta(days=(n * 37) % 1000)
+    birth = date(1998, 1, 1) + timedelta(days=(n // 1000 + (n % 1000) * 7) % 2900)
     body = f"{region}{birth:%Y%m%d}{n % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 

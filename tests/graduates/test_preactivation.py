@@ -84,6 +84,7 @@ def test_preactivation_creates_pending_accounts_once_and_sends_codes(
         "codes_sent": 2,
         "already_had_account": 0,
         "not_eligible": 1,
+        "remaining": 0,
     }
     db.expire_all()
     for key in ("a", "b"):
@@ -107,9 +108,52 @@ def test_preactivation_creates_pending_accounts_once_and_sends_codes(
         "codes_sent": 0,
         "already_had_account": 2,
         "not_eligible": 1,
+        "remaining": 0,
     }
     assert db.scalar(select(func.count()).select_from(User).where(User.role == "graduate")) == 2
     assert db.scalar(select(func.count()).select_from(OneTimeCode)) == 2
+
+
+def test_large_cohorts_are_done_in_slices(
+    api: TestClient, db: Session, campus: Campus, settings: Settings
+) -> None:
+    made = [make_record(db, campus.zju, settings) for _ in range(5)]
+    office = _office(db, settings, campus.zju.id)
+    db.commit()
+    body = {"graduation_year": 2026, "limit": 2}
+    slices = [api.post(PREACTIVATE, json=body, headers=office.headers).json() for _ in range(4)]
+    assert [(s["created"], s["remaining"]) for s in slices] == [(2, 3), (2, 1), (1, 0), (0, 0)]
+    assert [s["already_had_account"] for s in slices] == [0, 2, 4, 5]
+    db.expire_all()
+    first_two = sorted(made, key=lambda m: m.record.student_number)[:2]
+    graduates = select(User).where(User.role == "graduate").order_by(User.id).limit(2)
+    created_first = {u.student_record_id for u in db.scalars(graduates)}
+    assert created_first == {m.id for m in first_two}  # in student-number order
+    too_many = api.post(
+        PREACTIVATE, json={"graduation_year": 2026, "limit": 5000}, headers=office.headers
+    )
+    assert too_many.status_code == 422
+
+
+def test_student_numbers_that_cannot_be_usernames_still_work(
+    api: TestClient, db: Session, campus: Campus, settings: Settings
+) -> None:
+    made = make_record(db, campus.zju, settings, student_number="研2026 001")
+    office = _office(db, settings, campus.zju.id)
+    db.commit()
+    assert (
+        api.post(PREACTIVATE, json={"graduation_year": 2026}, headers=office.headers).json()[
+            "created"
+        ]
+        == 1
+    )
+    db.expire_all()
+    user = _account(db, made)
+    assert user is not None and user.username == f"g10335-r{made.id}"
+    code = latest_mailbox_code(db, user.id, CodePurpose.ACTIVATION)
+    assert code is not None
+    done = api.post(CODE, json=_code_body(made, code))
+    assert done.status_code == 201, done.text
 
 
 def test_preactivation_filters_by_college_and_major(

@@ -213,10 +213,40 @@ def test_filenames_are_sanitised(raw: str, clean: str) -> None:
     assert sanitise_filename(raw) == clean
 
 
-def test_upload_needs_a_file(api: TestClient, alice: Actor) -> None:
-    response = api.post(RESUMES, data={"make_default": "true"}, headers=alice.headers)
-    assert response.status_code == 422
-    assert "file" in response.json()["error"]["fields"]
+def test_upload_needs_a_multipart_file(api: TestClient, alice: Actor) -> None:
+    no_file = api.post(
+        RESUMES, files={"other": ("x.txt", b"x", "text/plain")}, headers=alice.headers
+    )
+    assert no_file.status_code == 422
+    assert "file" in no_file.json()["error"]["fields"]
+    as_json = api.post(RESUMES, json={"file": "JVBERi0="}, headers=alice.headers)
+    assert as_json.status_code == 415
+    bad_flag = _upload(api, alice, pdf_bytes("f"), make_default="maybe")
+    assert bad_flag.status_code == 422
+    assert "make_default" in bad_flag.json()["error"]["fields"]
+
+
+def test_an_oversized_body_is_cut_off_while_streaming(api: TestClient, alice: Actor) -> None:
+    huge = pdf_bytes(pad_to=MAX_RESUME_BYTES + 512 * 1024)
+    response = _upload(api, alice, huge)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+    def chunks() -> Any:
+        boundary = b"--b0undary"
+        yield boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"'
+        yield b"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+        for _ in range(8):
+            yield b"%" + b"x" * (1024 * 1024) + b"\n"
+        yield b"%%EOF\r\n" + boundary + b"--\r\n"
+
+    streamed = api.post(  # no Content-Length: only the stream count can stop it
+        RESUMES,
+        content=chunks(),
+        headers={**alice.headers, "Content-Type": "multipart/form-data; boundary=b0undary"},
+    )
+    assert streamed.status_code == 413
+    assert api.get(RESUMES, headers=alice.headers).json() == []
 
 
 def test_paths_stay_under_the_data_dir(settings: Settings) -> None:
