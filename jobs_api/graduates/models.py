@@ -106,12 +106,19 @@ class ConsentRecord(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-# The career office's graduate list filters one university's cohort and sorts it by student
-# number; this index serves that query (the registry's own unique key starts with university
-# and student number but cannot skip other graduation years).
+# Indexes the graduate list (jobs_api.graduates.listing) needs on the registry's table:
+# * one university's cohort sorted by student number (the registry's own unique key starts
+#   with university and student number but cannot skip other graduation years);
+# * a name prefix search (``q``) across a province or the country; ``varchar_pattern_ops``
+#   lets PostgreSQL use the index for ``LIKE 'prefix%'`` whatever the database collation.
 Index(
     "ix_student_records_graduate_list",
     StudentRecord.university_id,
     StudentRecord.graduation_year,
     StudentRecord.student_number,
+)
+Index(
+    "ix_student_records_name_prefix",
+    StudentRecord.name,
+    postgresql_ops={"name": "varchar_pattern_ops"},
 )
