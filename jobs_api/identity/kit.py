@@ -66,6 +66,7 @@ def identity_kit(container: Container) -> IdentityKit:
     kit = container.extras.get(EXTRAS_KEY)
     if not isinstance(kit, IdentityKit):
         kit = build_identity_kit(container.settings, container=container)
+        kit.hasher.warm_up()
         container.extras[EXTRAS_KEY] = kit
     return kit
 
@@ -78,15 +79,21 @@ def is_phone(value: str) -> bool:
     return bool(PHONE_PATTERN.match(value))
 
 
-def find_user(session: Session, vault: PiiVault, login_name: str) -> User | None:
+def find_user(
+    session: Session, vault: PiiVault, login_name: str, *, lock: bool = False
+) -> User | None:
     """The account a login name refers to: a mainland mobile number is looked up by its keyed
-    hash, anything else as a username (case-insensitive; usernames are stored lower-case)."""
+    hash, anything else as a username (case-insensitive; usernames are stored lower-case).
+    ``lock`` takes the row lock (PostgreSQL ``FOR UPDATE``) so that concurrent sign-ins of one
+    account see each other's failure counts instead of racing past the lockout."""
     name = normalise_login_name(login_name)
     if not name:
         return None
     if is_phone(name):
-        return session.scalar(select(User).where(User.phone_hash == vault.lookup_hash(name)))
-    return session.scalar(select(User).where(User.username == name))
+        query = select(User).where(User.phone_hash == vault.lookup_hash(name))
+    else:
+        query = select(User).where(User.username == name)
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def masked_login_name(login_name: str) -> str:

@@ -13,7 +13,9 @@ The order of checks, and why:
    deleted), then a rehash when the hasher's parameters changed, the lockout cleared, a
    session and a token pair.
 
-Every outcome is audited; the login name is masked there when it may be a phone number.
+The account row is locked for the attempt (``FOR UPDATE``), so parallel guesses against one
+account are counted one after the other and cannot race past the lockout. Every outcome is
+audited; the login name is masked there when it may be a phone number.
 Failures raise recorded refusals: the route commits the counters and audit rows anyway.
 """
 
@@ -137,7 +139,7 @@ def password_login(
 ) -> TokenPair:
     now = now or utcnow()
     check_client(kit, client_ip, now)
-    user = find_user(session, kit.vault, login_name)
+    user = find_user(session, kit.vault, login_name, lock=True)
     state = load_lockout(kit, user, login_name)
     if state.is_locked(now) and state.locked_until is not None:
         note_client_failure(kit, client_ip, now)

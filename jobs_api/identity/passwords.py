@@ -55,13 +55,19 @@ class PasswordHasher:
         except InvalidHashError:
             return True
 
-    def verify_dummy(self, password: str) -> None:
-        """Spend a verification's time and memory on a hash no account has."""
+    def warm_up(self) -> None:
+        """Make the dummy hash now, so the first unknown account does not answer slower."""
+        self._dummy()
+
+    def _dummy(self) -> str:
         with self._lock:
             if self._dummy_hash is None:
                 self._dummy_hash = self._hasher.hash(_DUMMY_PASSWORD)
-            dummy = self._dummy_hash
-        self.verify(dummy, password + "\x00")
+            return self._dummy_hash
+
+    def verify_dummy(self, password: str) -> None:
+        """Spend a verification's time and memory on a hash no account has."""
+        self.verify(self._dummy(), password + "\x00")
 
 
 _LETTER = re.compile(r"[A-Za-z]")

@@ -168,7 +168,7 @@ def change_password(
     now: datetime | None = None,
 ) -> None:
     now = now or utcnow()
-    user = session.get(User, principal.user_id)
+    user = session.get(User, principal.user_id, with_for_update=True)
     assert user is not None  # authenticate() checked the account
     state = load_lockout(kit, user, user.username or "")
     if state.is_locked(now) and state.locked_until is not None:

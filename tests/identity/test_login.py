@@ -3,6 +3,7 @@ account, lockout and its expiry, the per-address limiter, account status, rehash
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 
@@ -330,3 +331,36 @@ def test_rehash_on_sign_in_when_parameters_change(
     with pytest.raises(InvalidCredentials):
         password_login(db, cheap, user.username or "", "wrong-pass-1", client_ip="10.6.0.1")
     assert "m=65536,t=3,p=4" in (user.password_hash or "")
+
+
+@pytest.mark.usefixtures("reference")
+def test_parallel_guesses_cannot_race_past_the_lockout(
+    container: Container, kit: IdentityKit
+) -> None:
+    """Ten guesses at once against one account: the row lock makes them count one by one, so
+    the fifth locks the account and the rest are refused as locked (PostgreSQL)."""
+    if container.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no row locks; the embedded platform serialises writes")
+    with job_session(container.session_factory) as session:
+        user = make_account(session, kit, role=Role.GRADUATE)
+    name = user.username or ""
+    codes: list[str] = []
+    lock = threading.Lock()
+
+    def guess(i: int) -> None:
+        with job_session(container.session_factory) as session:
+            try:
+                password_login(session, kit, name, f"wrong-{i}-x", client_ip=f"10.20.0.{i}")
+            except (InvalidCredentials, AccountLocked) as exc:  # committed, as the route does
+                with lock:
+                    codes.append(exc.code)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(codes) == ["account_locked"] * 6 + ["invalid_credentials"] * 4, codes
+    with job_session(container.session_factory) as session:
+        stored = session.get(User, user.id)
+        assert stored is not None and stored.lockouts == 1 and stored.locked_until is not None
