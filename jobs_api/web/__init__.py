@@ -7,11 +7,34 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from jobs_api.web import (
+    auth_pages,
+    employer_pages,
+    graduate_pages,
+    office_pages,
+    pages,
+    privacy_pages,
+    profile_pages,
+    registry_pages,
+)
 from jobs_api.web.errors import install_html_errors
-from jobs_api.web.pages import router
+from jobs_api.web.session_cookie import WebSessionMiddleware
 from jobs_api.web.templating import STATIC_DIR, STATIC_URL, WebShell
 
 __all__ = ["WebShell", "install_web"]
+
+PAGE_ROUTERS = (
+    pages.router,
+    auth_pages.router,
+    auth_pages.signed_in_router,
+    graduate_pages.public_router,
+    graduate_pages.router,
+    profile_pages.router,
+    privacy_pages.router,
+    office_pages.router,
+    registry_pages.router,
+    employer_pages.router,
+)
 
 
 class _StaticFiles(StaticFiles):
@@ -24,8 +47,11 @@ class _StaticFiles(StaticFiles):
 
 
 def install_web(app: FastAPI) -> None:
-    """Mount the pages and ``/static``, load the catalogs, render browser 404s as HTML."""
+    """Mount the pages and ``/static``, load the catalogs, render browser errors as HTML and
+    refresh the pages' cookie session when its access token expires."""
     app.state.web = WebShell.load()
-    app.include_router(router)
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
     app.mount(STATIC_URL, _StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(WebSessionMiddleware)
     install_html_errors(app)

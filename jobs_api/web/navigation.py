@@ -38,6 +38,8 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
             MenuItem(N_("为你推荐"), "/recommendations"),
             MenuItem(N_("我的申请"), "/applications"),
             MenuItem(N_("就业指导"), "/guidance"),
+            MenuItem(N_("个人资料"), "/me/profile"),
+            MenuItem(N_("我的简历"), "/me/resumes"),
         ),
     ),
     RoleMenu(
@@ -60,6 +62,8 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
         items=(
             MenuItem(N_("单位审核"), "/office/employer-reviews"),
             MenuItem(N_("学籍管理"), "/office/registry"),
+            MenuItem(N_("毕业生名单"), "/office/graduates"),
+            MenuItem(N_("账号预开通"), "/office/preactivate"),
             MenuItem(N_("就业统计"), "/office/statistics"),
             MenuItem(N_("内容审核"), "/office/content-reviews"),
         ),
@@ -67,3 +71,21 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
 )
 
 ROLE_KEYS: tuple[str, ...] = tuple(menu.key for menu in ROLE_MENUS)
+
+
+# The pages of a signed-in area, shown as tabs above them (the first one is the area's home).
+AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
+    "graduate": (
+        MenuItem(N_("我的主页"), "/me"),
+        MenuItem(N_("个人资料"), "/me/profile"),
+        MenuItem(N_("我的简历"), "/me/resumes"),
+        MenuItem(N_("隐私与授权"), "/me/privacy"),
+    ),
+    "office": (
+        MenuItem(N_("工作台"), "/office"),
+        MenuItem(N_("学籍管理"), "/office/registry"),
+        MenuItem(N_("毕业生名单"), "/office/graduates"),
+        MenuItem(N_("账号预开通"), "/office/preactivate"),
+    ),
+    "employer": (MenuItem(N_("单位主页"), "/employer"),),
+}

@@ -11,6 +11,7 @@ import gettext
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from jobs_api.web.csrf import CsrfSource
 from jobs_api.web.figures import FigureCache
 from jobs_api.web.i18n import (
     ENDONYMS,
@@ -33,8 +35,12 @@ from jobs_api.web.i18n import (
     load_translations,
     normalize_locale,
 )
-from jobs_api.web.navigation import ROLE_MENUS
+from jobs_api.web.messages import localize
+from jobs_api.web.navigation import AREA_MENUS, ROLE_MENUS
+from jobs_api.web.session_cookie import RefreshCoalescer
+from jobs_api.web.viewer import Viewer
 
+CHINA_TIME: Final = timezone(timedelta(hours=8), "CST")
 WEB_DIR: Final = Path(__file__).resolve().parent
 TEMPLATES_DIR: Final = WEB_DIR / "templates"
 STATIC_DIR: Final = WEB_DIR / "static"
@@ -95,18 +101,20 @@ class WebShell:
             raise ValueError(f"no translations for {sorted(missing)}")
         self.static_dir = static_dir
         self._versions = _asset_versions(static_dir)
+        self._translations = dict(translations)
         self._environments = {
-            locale: self._environment(templates_dir, translations[locale])
+            locale: self._environment(templates_dir, translations[locale], locale)
             for locale in SUPPORTED_LOCALES
         }
         self.figures = FigureCache()
+        self.refresh_coalescer = RefreshCoalescer()
 
     @classmethod
     def load(cls) -> WebShell:
         return cls(load_translations())
 
     def _environment(
-        self, templates_dir: Path, translations: gettext.NullTranslations
+        self, templates_dir: Path, translations: gettext.NullTranslations, locale: LocaleName
     ) -> Environment:
         env = Environment(
             loader=FileSystemLoader(templates_dir),
@@ -119,6 +127,9 @@ class WebShell:
         env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         env.globals["asset"] = self.asset_url
         env.globals["role_menus"] = ROLE_MENUS
+        env.globals["area_menus"] = AREA_MENUS
+        env.filters["service_text"] = lambda message: localize(str(message), locale)
+        env.filters["local_time"] = local_time
         return env
 
     def asset_url(self, path: str) -> str:
@@ -128,6 +139,20 @@ class WebShell:
 
     def render(self, locale: LocaleName, template: str, context: Mapping[str, Any]) -> str:
         return self._environments[locale].get_template(template).render(context)
+
+    def translate(self, locale: LocaleName, message: str, **values: Any) -> str:
+        """``message`` (a zh-CN source string) in ``locale``, with ``%(name)s`` filled in."""
+        text = self._translations[locale].gettext(message)
+        return text % values if values else text
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored (UTC) time as Beijing time, to the minute; naive values are taken as UTC."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
 def get_shell(request: Request) -> WebShell:
@@ -195,13 +220,25 @@ def render_page(
     context: Mapping[str, Any] | None = None,
     *,
     status_code: int = 200,
+    viewer: Viewer | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` in the request's locale; ``?lang=`` also stores the choice."""
+    """Render ``template`` in the request's locale; ``?lang=`` also stores the choice.
+
+    ``viewer`` (the signed-in account, if any) fills the header; ``csrf`` in the context
+    gives forms their token (``{{ csrf.field() }}``), and the CSRF cookie is set with the
+    response when the browser had none."""
     locale = request_locale(request)
-    full_context = {**page_context(request, locale), **(context or {})}
+    csrf = CsrfSource(request)
+    full_context = {
+        **page_context(request, locale),
+        "viewer": viewer,
+        "csrf": csrf,
+        **(context or {}),
+    }
     response = html_response(
         get_shell(request).render(locale, template, full_context), status_code=status_code
     )
+    csrf.apply(response)
     chosen = normalize_locale(request.query_params.get(LANG_PARAM))
     if chosen and chosen != request.cookies.get(LANG_COOKIE):
         response.set_cookie(

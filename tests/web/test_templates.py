@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from jobs_api.web.figures import FIGURE_SOURCES, Figure
 from jobs_api.web.i18n import SUPPORTED_LOCALES, LocaleName
@@ -17,6 +18,15 @@ CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 @pytest.fixture(scope="module")
 def shell() -> WebShell:
     return WebShell.load()
+
+
+class FixedCsrf:
+    """The ``csrf`` context value of a rendered page, with a fixed token."""
+
+    token = "fixed-token"
+
+    def field(self) -> Markup:
+        return Markup('<input type="hidden" name="csrf_token" value="fixed-token">')
 
 
 def context(locale: LocaleName, **extra: Any) -> dict[str, Any]:
@@ -32,6 +42,8 @@ def context(locale: LocaleName, **extra: Any) -> dict[str, Any]:
         "figures": tuple(Figure(s.key, s.label, None) for s in FIGURE_SOURCES),
         "selected_role": "graduate",
         "status_code": 404,
+        "viewer": None,
+        "csrf": FixedCsrf(),
     }
     return base | extra
 
