@@ -214,7 +214,7 @@ def activate_self(
             select(StudentRecord).where(
                 StudentRecord.id_number_hash == id_hash,
                 StudentRecord.university_id == university.id,
-                StudentRecord.student_number == data.student_number,
+                func.upper(StudentRecord.student_number) == data.student_number.upper(),
             )
         )
     if university is None or record is None or not _same_name(record.name, data.name):

@@ -135,6 +135,15 @@ def test_name_comparison_ignores_spacing_and_width(
     assert api.post(ACTIVATE, json=body).status_code == 201
 
 
+def test_student_number_letters_may_differ_in_case(
+    api: TestClient, db: Session, campus: Campus, settings: Settings
+) -> None:
+    made = make_record(db, campus.nju, settings, student_number="MG2233001")
+    db.commit()
+    body = claim_body(made, campus.nju, student_number="mg2233001")
+    assert api.post(ACTIVATE, json=body).status_code == 201
+
+
 def test_bad_input_is_a_field_error_not_a_mismatch(
     api: TestClient, db: Session, campus: Campus, settings: Settings
 ) -> None:
