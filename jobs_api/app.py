@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from employer_verification.api import router as verification_router
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.error_handlers import install_error_handlers
 from jobs_api.core.errors import error_responses
@@ -55,5 +56,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(build_identity_router(settings))
     app.include_router(graduates_router)
     app.include_router(registry_router)
+    app.include_router(verification_router)
     install_web(app)
     return app

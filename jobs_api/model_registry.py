@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "jobs_api.graduates.models",
     "jobs_api.employers.models",
     "jobs_api.jobs.models",
+    "employer_verification.models",
 )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 06:52:42.352434
+Create Date: 2026-11-24 07:04:43.940037
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,23 @@ def upgrade() -> None:
             "ix_audit_events_subject", ["subject_type", "subject_id"], unique=False
         )
 
+    op.create_table(
+        "enterprise_registry_entries",
+        sa.Column("uscc", sa.String(length=18), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("legal_representative", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column(
+            "registered_capital",
+            sa.String(length=64),
+            nullable=False,
+            comment="as registered, e.g. 1000万人民币",
+        ),
+        sa.Column("established_on", sa.Date(), nullable=True),
+        sa.Column("source_import_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("uscc", name=op.f("pk_enterprise_registry_entries")),
+    )
     op.create_table(
         "outbox_events",
         sa.Column(
@@ -181,19 +198,7 @@ def upgrade() -> None:
             "size", sa.String(length=20), nullable=False, comment="headcount band, e.g. 100-499"
         ),
         sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("contact_name", sa.String(length=64), nullable=True),
-        sa.Column("contact_phone_hash", sa.String(length=64), nullable=True),
-        sa.Column("contact_phone_cipher", sa.String(length=200), nullable=True),
-        sa.Column("contact_phone_masked", sa.String(length=20), nullable=True),
-        sa.Column("terms_version", sa.String(length=16), nullable=True),
-        sa.Column("terms_accepted_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("verification_status", sa.String(length=20), nullable=False),
-        sa.Column(
-            "verified_at",
-            jobs_api.core.db.UTCDateTime(timezone=True),
-            nullable=True,
-            comment="since when the current verification holds",
-        ),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -214,9 +219,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("employers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_employers_city_code"), ["city_code"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_employers_contact_phone_hash"), ["contact_phone_hash"], unique=False
-        )
         batch_op.create_index(
             batch_op.f("ix_employers_industry_code"), ["industry_code"], unique=False
         )
@@ -270,6 +272,90 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_universities_city_code"), ["city_code"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_universities_province_code"), ["province_code"], unique=False
+        )
+
+    op.create_table(
+        "employer_name_keys",
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("normalized_name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "brand_key",
+            sa.String(length=200),
+            nullable=True,
+            comment="enterprises only: 字号 + 行业",
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"],
+            ["employers.id"],
+            name=op.f("fk_employer_name_keys_employer_id_employers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("employer_id", name=op.f("pk_employer_name_keys")),
+    )
+    with op.batch_alter_table("employer_name_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_employer_name_keys_brand_key"), ["brand_key"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_employer_name_keys_normalized_name"), ["normalized_name"], unique=False
+        )
+
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=100), nullable=False),
+        sa.Column("occupation_code", sa.String(length=10), nullable=True),
+        sa.Column("industry_code", sa.String(length=4), nullable=False),
+        sa.Column("city_code", sa.String(length=6), nullable=False),
+        sa.Column("degree_level", sa.String(length=16), nullable=False),
+        sa.Column("major_codes", sa.JSON(), nullable=False, comment="[] = 专业不限"),
+        sa.Column("skills", sa.JSON(), nullable=False),
+        sa.Column("salary_min", sa.Integer(), nullable=False, comment="monthly RMB"),
+        sa.Column("salary_max", sa.Integer(), nullable=False, comment="monthly RMB"),
+        sa.Column("salary_months", sa.Integer(), nullable=False, comment="12, 13 or 14"),
+        sa.Column("headcount", sa.Integer(), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("benefits", sa.JSON(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("published_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("view_count", sa.Integer(), nullable=False),
+        sa.Column("application_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["city_code"], ["ref_regions.code"], name=op.f("fk_jobs_city_code_ref_regions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["degree_level"],
+            ["ref_degree_levels.code"],
+            name=op.f("fk_jobs_degree_level_ref_degree_levels"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_jobs_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["industry_code"],
+            ["ref_industries.code"],
+            name=op.f("fk_jobs_industry_code_ref_industries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["occupation_code"],
+            ["ref_occupations.code"],
+            name=op.f("fk_jobs_occupation_code_ref_occupations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_jobs_city_code"), ["city_code"], unique=False)
+        batch_op.create_index("ix_jobs_employer_status", ["employer_id", "status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_jobs_occupation_code"), ["occupation_code"], unique=False
+        )
+        batch_op.create_index(
+            "ix_jobs_status_published_at", ["status", "published_at"], unique=False
         )
 
     op.create_table(
@@ -519,35 +605,39 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_dev_mailbox_user_id"), ["user_id"], unique=False)
 
     op.create_table(
-        "employer_licences",
+        "enterprise_registry_imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("uploader_role", sa.String(length=32), nullable=False),
         sa.Column(
-            "id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=True,
-            nullable=False,
+            "province_code",
+            sa.String(length=6),
+            nullable=True,
+            comment="scope of a provincial import; NULL = national",
         ),
-        sa.Column("employer_id", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("content_type", sa.String(length=32), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
-        sa.Column("filename", sa.String(length=100), nullable=False),
-        sa.Column("uploaded_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("uploaded_by", sa.Integer(), nullable=True),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_sha256", sa.String(length=64), nullable=False),
+        sa.Column("encoding", sa.String(length=32), nullable=False),
+        sa.Column("rows_total", sa.Integer(), nullable=False),
+        sa.Column("rows_inserted", sa.Integer(), nullable=False),
+        sa.Column("rows_updated", sa.Integer(), nullable=False),
+        sa.Column("rows_rejected", sa.Integer(), nullable=False),
+        sa.Column("errors_total", sa.Integer(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["employer_id"],
-            ["employers.id"],
-            name=op.f("fk_employer_licences_employer_id_employers"),
+            ["uploaded_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_enterprise_registry_imports_uploaded_by_user_id_users"),
+            ondelete="SET NULL",
         ),
-        sa.ForeignKeyConstraint(
-            ["uploaded_by"], ["users.id"], name=op.f("fk_employer_licences_uploaded_by_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_employer_licences")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_registry_imports")),
     )
-    with op.batch_alter_table("employer_licences", schema=None) as batch_op:
+    with op.batch_alter_table("enterprise_registry_imports", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_employer_licences_employer_uploaded", ["employer_id", "id"], unique=False
+            batch_op.f("ix_enterprise_registry_imports_uploaded_by_user_id"),
+            ["uploaded_by_user_id"],
+            unique=False,
         )
-        batch_op.create_index(batch_op.f("ix_employer_licences_sha256"), ["sha256"], unique=False)
 
     op.create_table(
         "graduate_resumes",
@@ -567,68 +657,6 @@ def upgrade() -> None:
     with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_graduate_resumes_sha256"), ["sha256"], unique=False)
         batch_op.create_index(batch_op.f("ix_graduate_resumes_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
-        "jobs",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("employer_id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=100), nullable=False),
-        sa.Column("occupation_code", sa.String(length=10), nullable=True),
-        sa.Column("industry_code", sa.String(length=4), nullable=False),
-        sa.Column("city_code", sa.String(length=6), nullable=False),
-        sa.Column("degree_level", sa.String(length=16), nullable=False),
-        sa.Column("major_codes", sa.JSON(), nullable=False, comment="[] = 专业不限"),
-        sa.Column("skills", sa.JSON(), nullable=False),
-        sa.Column("salary_min", sa.Integer(), nullable=False, comment="monthly RMB"),
-        sa.Column("salary_max", sa.Integer(), nullable=False, comment="monthly RMB"),
-        sa.Column("salary_months", sa.Integer(), nullable=False, comment="12 to 16"),
-        sa.Column("headcount", sa.Integer(), nullable=False),
-        sa.Column("deadline", sa.Date(), nullable=True),
-        sa.Column("benefits", sa.JSON(), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("created_by", sa.Integer(), nullable=True),
-        sa.Column("published_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("view_count", sa.Integer(), nullable=False),
-        sa.Column("application_count", sa.Integer(), nullable=False),
-        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["city_code"], ["ref_regions.code"], name=op.f("fk_jobs_city_code_ref_regions")
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by"], ["users.id"], name=op.f("fk_jobs_created_by_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["degree_level"],
-            ["ref_degree_levels.code"],
-            name=op.f("fk_jobs_degree_level_ref_degree_levels"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["employer_id"], ["employers.id"], name=op.f("fk_jobs_employer_id_employers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["industry_code"],
-            ["ref_industries.code"],
-            name=op.f("fk_jobs_industry_code_ref_industries"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["occupation_code"],
-            ["ref_occupations.code"],
-            name=op.f("fk_jobs_occupation_code_ref_occupations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
-    )
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_jobs_city_code"), ["city_code"], unique=False)
-        batch_op.create_index("ix_jobs_employer_status", ["employer_id", "status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_jobs_occupation_code"), ["occupation_code"], unique=False
-        )
-        batch_op.create_index(
-            "ix_jobs_status_published_at", ["status", "published_at"], unique=False
-        )
 
     op.create_table(
         "one_time_codes",
@@ -722,43 +750,143 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "job_reviews",
+        "verification_blacklist",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("job_id", sa.Integer(), nullable=False),
-        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column(
-            "province_code",
-            sa.String(length=6),
+            "value",
+            sa.String(length=200),
             nullable=False,
-            comment="province of the job's city (reviewer scope)",
+            comment="credit code or normalised pattern",
         ),
-        sa.Column("matches", sa.JSON(), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("decided_by", sa.Integer(), nullable=True),
-        sa.Column("decided_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("pattern_display", sa.String(length=200), nullable=False, comment="as entered"),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("province_code", sa.String(length=6), nullable=True),
+        sa.Column("added_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("added_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("removed_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("removed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('uscc','name_pattern')", name=op.f("ck_verification_blacklist_kind_known")
+        ),
         sa.ForeignKeyConstraint(
-            ["decided_by"], ["users.id"], name=op.f("fk_job_reviews_decided_by_users")
+            ["added_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_verification_blacklist_added_by_user_id_users"),
+            ondelete="SET NULL",
         ),
-        sa.ForeignKeyConstraint(
-            ["employer_id"], ["employers.id"], name=op.f("fk_job_reviews_employer_id_employers")
-        ),
-        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_job_reviews_job_id_jobs")),
         sa.ForeignKeyConstraint(
             ["province_code"],
             ["ref_regions.code"],
-            name=op.f("fk_job_reviews_province_code_ref_regions"),
+            name=op.f("fk_verification_blacklist_province_code_ref_regions"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_reviews")),
+        sa.ForeignKeyConstraint(
+            ["removed_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_verification_blacklist_removed_by_user_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_blacklist")),
     )
-    with op.batch_alter_table("job_reviews", schema=None) as batch_op:
+    with op.batch_alter_table("verification_blacklist", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_job_reviews_employer_id"), ["employer_id"], unique=False
+            "ix_verification_blacklist_kind_value", ["kind", "value"], unique=False
         )
-        batch_op.create_index("ix_job_reviews_job", ["job_id", "id"], unique=False)
         batch_op.create_index(
-            "ix_job_reviews_queue", ["state", "province_code", "created_at"], unique=False
+            batch_op.f("ix_verification_blacklist_province_code"), ["province_code"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_verification_blacklist_removed_at"), ["removed_at"], unique=False
+        )
+
+    op.create_table(
+        "verification_cases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column(
+            "trigger", sa.String(length=32), nullable=False, comment="registered | details_changed"
+        ),
+        sa.Column("subject_name", sa.String(length=200), nullable=False, comment="name as checked"),
+        sa.Column(
+            "subject_uscc", sa.String(length=18), nullable=False, comment="credit code as checked"
+        ),
+        sa.Column("opened_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("checked_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "queued_at",
+            jobs_api.core.db.UTCDateTime(timezone=True),
+            nullable=True,
+            comment="entered needs_review",
+        ),
+        sa.Column("review_due_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "decided_by_role",
+            sa.String(length=32),
+            nullable=True,
+            comment="system or the reviewer's role",
+        ),
+        sa.Column("expires_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expired_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reason_codes", sa.JSON(), nullable=False),
+        sa.Column("check_results", sa.JSON(), nullable=False),
+        sa.Column("registry_record", sa.JSON(), nullable=True),
+        sa.Column("decision_note", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "state IN ('submitted','auto_verified','needs_review','verified','rejected','expired')",
+            name=op.f("ck_verification_cases_state_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_verification_cases_decided_by_user_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"],
+            ["employers.id"],
+            name=op.f("fk_verification_cases_employer_id_employers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_cases")),
+    )
+    with op.batch_alter_table("verification_cases", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_verification_cases_employer_opened", ["employer_id", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_verification_cases_state_expires", ["state", "expires_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_verification_cases_state_queued", ["state", "queued_at"], unique=False
+        )
+
+    op.create_table(
+        "enterprise_registry_import_errors",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("line", sa.Integer(), nullable=False),
+        sa.Column("column", sa.String(length=64), nullable=True),
+        sa.Column("code", sa.String(length=48), nullable=False),
+        sa.Column("message", sa.String(length=300), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["enterprise_registry_imports.id"],
+            name=op.f("fk_enterprise_registry_import_errors_import_id_enterprise_registry_imports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_enterprise_registry_import_errors")),
+    )
+    with op.batch_alter_table("enterprise_registry_import_errors", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_enterprise_registry_import_errors_import", ["import_id", "line"], unique=False
         )
 
     op.create_table(
@@ -821,11 +949,42 @@ def upgrade() -> None:
             "ix_registry_import_errors_import_line", ["import_id", "line"], unique=False
         )
 
+    op.create_table(
+        "verification_events",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("actor_user_id", sa.Integer(), nullable=True),
+        sa.Column("actor_role", sa.String(length=32), nullable=False),
+        sa.Column("at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason_codes", sa.JSON(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["verification_cases.id"],
+            name=op.f("fk_verification_events_case_id_verification_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_verification_events")),
+    )
+    with op.batch_alter_table("verification_events", schema=None) as batch_op:
+        batch_op.create_index("ix_verification_events_case", ["case_id", "id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("verification_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_verification_events_case")
+
+    op.drop_table("verification_events")
     with op.batch_alter_table("registry_import_errors", schema=None) as batch_op:
         batch_op.drop_index("ix_registry_import_errors_import_line")
 
@@ -834,12 +993,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_session_id"))
 
     op.drop_table("refresh_tokens")
-    with op.batch_alter_table("job_reviews", schema=None) as batch_op:
-        batch_op.drop_index("ix_job_reviews_queue")
-        batch_op.drop_index("ix_job_reviews_job")
-        batch_op.drop_index(batch_op.f("ix_job_reviews_employer_id"))
+    with op.batch_alter_table("enterprise_registry_import_errors", schema=None) as batch_op:
+        batch_op.drop_index("ix_enterprise_registry_import_errors_import")
 
-    op.drop_table("job_reviews")
+    op.drop_table("enterprise_registry_import_errors")
+    with op.batch_alter_table("verification_cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_verification_cases_state_queued")
+        batch_op.drop_index("ix_verification_cases_state_expires")
+        batch_op.drop_index("ix_verification_cases_employer_opened")
+
+    op.drop_table("verification_cases")
+    with op.batch_alter_table("verification_blacklist", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verification_blacklist_removed_at"))
+        batch_op.drop_index(batch_op.f("ix_verification_blacklist_province_code"))
+        batch_op.drop_index("ix_verification_blacklist_kind_value")
+
+    op.drop_table("verification_blacklist")
     with op.batch_alter_table("registry_imports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_registry_imports_uploaded_by_user_id"))
         batch_op.drop_index(batch_op.f("ix_registry_imports_university_id"))
@@ -851,23 +1020,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_one_time_codes_user_purpose")
 
     op.drop_table("one_time_codes")
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.drop_index("ix_jobs_status_published_at")
-        batch_op.drop_index(batch_op.f("ix_jobs_occupation_code"))
-        batch_op.drop_index("ix_jobs_employer_status")
-        batch_op.drop_index(batch_op.f("ix_jobs_city_code"))
-
-    op.drop_table("jobs")
     with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_graduate_resumes_user_id"))
         batch_op.drop_index(batch_op.f("ix_graduate_resumes_sha256"))
 
     op.drop_table("graduate_resumes")
-    with op.batch_alter_table("employer_licences", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_employer_licences_sha256"))
-        batch_op.drop_index("ix_employer_licences_employer_uploaded")
+    with op.batch_alter_table("enterprise_registry_imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_enterprise_registry_imports_uploaded_by_user_id"))
 
-    op.drop_table("employer_licences")
+    op.drop_table("enterprise_registry_imports")
     with op.batch_alter_table("dev_mailbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dev_mailbox_user_id"))
         batch_op.drop_index(batch_op.f("ix_dev_mailbox_created_at"))
@@ -910,6 +1071,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ref_majors_category_code"))
 
     op.drop_table("ref_majors")
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_jobs_status_published_at")
+        batch_op.drop_index(batch_op.f("ix_jobs_occupation_code"))
+        batch_op.drop_index("ix_jobs_employer_status")
+        batch_op.drop_index(batch_op.f("ix_jobs_city_code"))
+
+    op.drop_table("jobs")
+    with op.batch_alter_table("employer_name_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_employer_name_keys_normalized_name"))
+        batch_op.drop_index(batch_op.f("ix_employer_name_keys_brand_key"))
+
+    op.drop_table("employer_name_keys")
     with op.batch_alter_table("universities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_universities_province_code"))
         batch_op.drop_index(batch_op.f("ix_universities_city_code"))
@@ -923,7 +1096,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_employers_verification_status"))
         batch_op.drop_index(batch_op.f("ix_employers_name"))
         batch_op.drop_index(batch_op.f("ix_employers_industry_code"))
-        batch_op.drop_index(batch_op.f("ix_employers_contact_phone_hash"))
         batch_op.drop_index(batch_op.f("ix_employers_city_code"))
 
     op.drop_table("employers")
@@ -954,6 +1126,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_events_due")
 
     op.drop_table("outbox_events")
+    op.drop_table("enterprise_registry_entries")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_events_subject")
         batch_op.drop_index(batch_op.f("ix_audit_events_occurred_at"))

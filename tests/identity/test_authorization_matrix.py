@@ -90,6 +90,17 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/api/v1/registry/imports/{import_id}/errors.csv"): frozenset({C, P, N}),
     ("GET", "/api/v1/registry/template.xlsx"): frozenset({C}),
     ("GET", "/api/v1/registry/template.csv"): frozenset({C}),
+    # employer verification: reviewer queue and decisions (scope in the service), the
+    # employer's own status, registry imports and blacklist (provincial + national admins)
+    ("GET", "/api/v1/verification/queue"): frozenset({C, P, N}),
+    ("GET", "/api/v1/verification/cases/{case_id}"): frozenset({C, P, N}),
+    ("POST", "/api/v1/verification/cases/{case_id}/decision"): frozenset({C, P, N}),
+    ("GET", "/api/v1/verification/employers/{employer_id}/status"): frozenset({E}),
+    ("POST", "/api/v1/verification/registry/imports"): frozenset({P, N}),
+    ("GET", "/api/v1/verification/registry/imports/{import_id}"): frozenset({P, N}),
+    ("GET", "/api/v1/verification/blacklist"): frozenset({P, N}),
+    ("POST", "/api/v1/verification/blacklist"): frozenset({P, N}),
+    ("DELETE", "/api/v1/verification/blacklist/{entry_id}"): frozenset({P, N}),
     # web pages: sign-in and the cookie session, 忘记密码, graduate activation and own pages,
     # career office / administrator pages (scope checked by the services), employer home
     ("POST", "/login"): ANYONE,
