@@ -42,6 +42,7 @@ from stdnum.cn import ric
 
 from jobs_api.core.pii import PiiVault, mask_id_number
 from jobs_api.registry.errors import RegistryResponseInvalid, RegistryServiceUnavailable
+from jobs_api.registry.fields import normalise_name
 from jobs_api.registry.models import EnrollmentStatus, StudentRecord
 from jobs_api.universities.models import University
 
@@ -115,7 +116,7 @@ class LocalRegistryAdapter:
                 .join(University, University.id == StudentRecord.university_id)
                 .where(
                     StudentRecord.id_number_hash == self._vault.lookup_hash(id_number),
-                    StudentRecord.name == name.strip(),
+                    StudentRecord.name == normalise_name(name),
                 )
                 .order_by(enrolled_first, StudentRecord.expected_graduation_date.desc())
                 .limit(1)

@@ -37,6 +37,13 @@ from jobs_api.reference.models import Major
 from jobs_api.registry import ledger as ledgers
 from jobs_api.registry import storage
 from jobs_api.registry.config import RegistryConfig
+from jobs_api.registry.fields import (
+    FieldProblem,
+    RowErrorCode,
+    majors_index,
+    parse_id_number,
+    parse_student_number,
+)
 from jobs_api.registry.importer import (
     BatchOutcome,
     ImportJob,
@@ -49,17 +56,7 @@ from jobs_api.registry.importer import (
     unfinished_imports_of_content,
 )
 from jobs_api.registry.parsing import Header, RawRow, open_rows
-from jobs_api.registry.validation import (
-    FieldProblem,
-    RowErrorCode,
-    RowIssue,
-    RowResult,
-    RowValidator,
-    ValidationContext,
-    majors_index,
-    parse_id_number,
-    parse_student_number,
-)
+from jobs_api.registry.validation import RowIssue, RowResult, RowValidator, ValidationContext
 
 log = logging.getLogger(__name__)
 

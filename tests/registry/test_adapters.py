@@ -219,6 +219,7 @@ def test_local_adapter_reads_imported_records(
     vault: PiiVault,
 ) -> None:
     rows = [registry_row(n) for n in range(1, 5)]
+    rows[1]["姓名"] = "阿依古丽·买买提"
     rows[3]["预计毕业日期"] = "2027-06-30"
     rows[3]["入学日期"] = "2023-09-01"
     run(stage(write_csv(tmp_path / "x.csv", rows)))
@@ -232,6 +233,7 @@ def test_local_adapter_reads_imported_records(
         "在籍",
     )
     assert found.id_number == rows[1]["身份证号"]
+    assert adapter.lookup(rows[1]["身份证号"], " 阿依古丽•买买提 ") == found  # same name, typed
     assert adapter.lookup(rows[1]["身份证号"], "李四") is None
     assert adapter.lookup(make_id_number(999), rows[1]["姓名"]) is None
 

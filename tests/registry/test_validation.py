@@ -9,12 +9,9 @@ import pytest
 
 from jobs_api.core.pii import PiiVault
 from jobs_api.demo.codes import id_check_digit
-from jobs_api.registry.parsing import RawRow
-from jobs_api.registry.validation import (
+from jobs_api.registry.fields import (
     FieldProblem,
     RowErrorCode,
-    RowValidator,
-    ValidationContext,
     majors_index,
     parse_date,
     parse_degree_level,
@@ -27,6 +24,8 @@ from jobs_api.registry.validation import (
     parse_student_number,
     parse_university_code,
 )
+from jobs_api.registry.parsing import RawRow
+from jobs_api.registry.validation import RowValidator, ValidationContext
 from tests.factories.registry import make_id_number, with_check_digit_broken
 
 TODAY = date(2026, 3, 1)
