@@ -13,7 +13,7 @@ An employer's province is the parent of its (prefecture-level) ``city_code``.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from employer_verification.errors import NoProvinceScope
 from jobs_api.employers.models import Employer
@@ -45,9 +45,11 @@ def reviewer_province(session: Session, principal: Principal) -> str | None:
 
 def employer_province_expr() -> ColumnElement[str]:
     """SQL: the province of ``Employer.city_code`` (the region's parent, or itself)."""
+    city = aliased(Region)
     parent = (
-        select(func.coalesce(Region.parent_code, Region.code))
-        .where(Region.code == Employer.city_code)
+        select(func.coalesce(city.parent_code, city.code))
+        .where(city.code == Employer.city_code)
+        .correlate(Employer)
         .scalar_subquery()
     )
     return func.coalesce(parent, Employer.city_code)
