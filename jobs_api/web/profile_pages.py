@@ -268,13 +268,17 @@ def save_profile(
         found = field_errors_from_validation(error, messages, translate(request, INVALID_VALUE))
         for name, message in found.items():
             errors.add(RENAMES.get(name, name), message)
+    status_code = 422
     if patch is not None and not errors:
         try:
             patch_profile(session, principal, patch)
         except DomainError as error:
             rollback_unless_recorded(session, error)
             errors = FormErrors(error.message, field_errors_from_domain(error, RENAMES))
+            status_code = error.status_code
         else:
             return see_other("/me/profile?saved=1")
     profile = get_my_profile(session, principal)
-    return _edit_page(request, session, principal, profile, values, errors=errors, status_code=422)
+    return _edit_page(
+        request, session, principal, profile, values, errors=errors, status_code=status_code
+    )
