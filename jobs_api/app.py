@@ -14,14 +14,16 @@ from jobs_api.core.errors import error_responses
 from jobs_api.core.middleware import RequestContextMiddleware
 from jobs_api.core.outbox import handler_registry
 from jobs_api.core.settings import Settings, get_settings
+from jobs_api.employers.api import api_router as employers_router
 from jobs_api.graduates.api import api_router as graduates_router
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
 from jobs_api.identity.api import build_router as build_identity_router
+from jobs_api.jobs.api import api_router as jobs_router
 from jobs_api.reference.api import router as reference_router
 from jobs_api.registry.api import router as registry_router
 from jobs_api.web import install_web
-from jobs_api.wiring import register_event_handlers
+from jobs_api.wiring import install_services, register_event_handlers
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         owned = container is None
         active = container or build_container(settings)
         register_event_handlers(handler_registry, active)
+        install_services(active)
         app.state.container = active
         try:
             yield
@@ -57,5 +60,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(graduates_router)
     app.include_router(registry_router)
     app.include_router(verification_router)
+    app.include_router(employers_router)
+    app.include_router(jobs_router)
     install_web(app)
     return app

@@ -1,5 +1,6 @@
 """Composition root shared by ``jobs_api.app`` and ``jobs_api.cli``: which handler reacts to
-which outbox event. Nothing else imports this module."""
+which outbox event, and which concrete services the domains' ports get. Nothing else imports
+this module."""
 
 from __future__ import annotations
 
@@ -7,10 +8,20 @@ from functools import partial
 
 from employer_verification import handlers as verification_handlers
 from employer_verification.config import verification_runtime
+from employer_verification.screening.engine import JobPost, RuleMatch, screen_job
+from employer_verification.screening.rules import default_rules
 from jobs_api.core.container import Container
 from jobs_api.core.outbox import HandlerRegistry
 from jobs_api.employers import events as employer_events
 from jobs_api.jobs import events as job_events
+from jobs_api.jobs.employer_sync import sync_after_profile_change
+from jobs_api.jobs.screening_port import (
+    SCREENER_KEY,
+    SKILLS_SEPARATOR,
+    JobPostText,
+    ScreeningMatch,
+    ScreeningOutcome,
+)
 
 
 def register_event_handlers(registry: HandlerRegistry, container: Container) -> None:
@@ -25,6 +36,11 @@ def register_event_handlers(registry: HandlerRegistry, container: Container) -> 
         partial(job_events.sync_employer_jobs, search=container.search),
         name="jobs.search_index.employer",
     )
+    registry.register(
+        employer_events.EMPLOYER_PROFILE_CHANGED,
+        partial(sync_after_profile_change, search=container.search),
+        name="jobs.search_index.employer_profile",
+    )
     verification = verification_runtime(container)
     registry.register(
         employer_events.EMPLOYER_REGISTERED,
@@ -36,3 +52,50 @@ def register_event_handlers(registry: HandlerRegistry, container: Container) -> 
         partial(verification_handlers.on_employer_details_changed, runtime=verification),
         name="verification.details_changed",
     )
+
+
+# --- job-post screening: employer_verification's rules behind the jobs domain's port ----------
+
+_FIELD_NAMES = {"requirements": "skills"}
+"""Screener field -> job field (the jobs domain has no free-text requirements; skills are
+screened in their place, joined with ``SKILLS_SEPARATOR``)."""
+
+
+def _match(found: RuleMatch) -> ScreeningMatch:
+    return ScreeningMatch(
+        rule_id=found.rule_id,
+        category=found.category,
+        severity=found.severity,
+        field=_FIELD_NAMES.get(found.field, found.field),
+        start=found.start,
+        end=found.end,
+        excerpt=found.excerpt,
+        message_zh=found.message_zh,
+        message_en=found.message_en,
+    )
+
+
+def screen_job_post(post: JobPostText) -> ScreeningOutcome:
+    """:data:`jobs_api.jobs.screening_port.JobScreener` backed by the verification package's
+    rule engine (no occupation salary bands yet: only the absolute salary rules apply)."""
+    result = screen_job(
+        JobPost(
+            title=post.title,
+            description=post.description,
+            requirements=SKILLS_SEPARATOR.join(post.skills),
+            salary_min=post.salary_min,
+            salary_max=post.salary_max,
+            salary_months=post.salary_months,
+            city_code=post.city_code,
+            occupation_code=post.occupation_code,
+            benefits=tuple(post.benefits),
+        )
+    )
+    return ScreeningOutcome(matches=tuple(_match(m) for m in result.matches))
+
+
+def install_services(container: Container) -> None:
+    """Plug concrete services into the domains' ports (at start-up, idempotent). The rule
+    file is loaded here, so a broken one stops the start instead of the first post."""
+    default_rules()
+    container.extras.setdefault(SCREENER_KEY, screen_job_post)

@@ -20,6 +20,11 @@ EMPLOYER_DETAILS_CHANGED = "employers.details_changed"
 """payload: {"employer_id": int, "changed": ["name", "uscc", ...]} — a change of name or
 credit code voids the current verification."""
 
+EMPLOYER_PROFILE_CHANGED = "employers.profile_changed"
+"""payload: {"employer_id": int, "changed": [field, ...]} — any edit of the profile (name,
+type, industry, city, size, description, contact); the jobs domain re-syncs the employer's
+job documents when a field they carry changed. Not a verification matter by itself."""
+
 
 def publish_employer_registered(session: Session, employer_id: int) -> None:
     publish(session, EMPLOYER_REGISTERED, {"employer_id": employer_id})
@@ -30,4 +35,12 @@ def publish_employer_details_changed(
 ) -> None:
     publish(
         session, EMPLOYER_DETAILS_CHANGED, {"employer_id": employer_id, "changed": sorted(changed)}
+    )
+
+
+def publish_employer_profile_changed(
+    session: Session, employer_id: int, changed: Iterable[str]
+) -> None:
+    publish(
+        session, EMPLOYER_PROFILE_CHANGED, {"employer_id": employer_id, "changed": sorted(changed)}
     )

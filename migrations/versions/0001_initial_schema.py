@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 07:04:43.940037
+Create Date: 2026-11-24 07:27:34.688199
 """
 
 from collections.abc import Sequence
@@ -198,7 +198,19 @@ def upgrade() -> None:
             "size", sa.String(length=20), nullable=False, comment="headcount band, e.g. 100-499"
         ),
         sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("contact_name", sa.String(length=64), nullable=True),
+        sa.Column("contact_phone_hash", sa.String(length=64), nullable=True),
+        sa.Column("contact_phone_cipher", sa.String(length=200), nullable=True),
+        sa.Column("contact_phone_masked", sa.String(length=20), nullable=True),
+        sa.Column("terms_version", sa.String(length=16), nullable=True),
+        sa.Column("terms_accepted_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("verification_status", sa.String(length=20), nullable=False),
+        sa.Column(
+            "verified_at",
+            jobs_api.core.db.UTCDateTime(timezone=True),
+            nullable=True,
+            comment="since when the current verification holds",
+        ),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -219,6 +231,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("employers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_employers_city_code"), ["city_code"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_employers_contact_phone_hash"), ["contact_phone_hash"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_employers_industry_code"), ["industry_code"], unique=False
         )
@@ -298,64 +313,6 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_employer_name_keys_normalized_name"), ["normalized_name"], unique=False
-        )
-
-    op.create_table(
-        "jobs",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("employer_id", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=100), nullable=False),
-        sa.Column("occupation_code", sa.String(length=10), nullable=True),
-        sa.Column("industry_code", sa.String(length=4), nullable=False),
-        sa.Column("city_code", sa.String(length=6), nullable=False),
-        sa.Column("degree_level", sa.String(length=16), nullable=False),
-        sa.Column("major_codes", sa.JSON(), nullable=False, comment="[] = 专业不限"),
-        sa.Column("skills", sa.JSON(), nullable=False),
-        sa.Column("salary_min", sa.Integer(), nullable=False, comment="monthly RMB"),
-        sa.Column("salary_max", sa.Integer(), nullable=False, comment="monthly RMB"),
-        sa.Column("salary_months", sa.Integer(), nullable=False, comment="12, 13 or 14"),
-        sa.Column("headcount", sa.Integer(), nullable=False),
-        sa.Column("deadline", sa.Date(), nullable=True),
-        sa.Column("benefits", sa.JSON(), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("published_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("view_count", sa.Integer(), nullable=False),
-        sa.Column("application_count", sa.Integer(), nullable=False),
-        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["city_code"], ["ref_regions.code"], name=op.f("fk_jobs_city_code_ref_regions")
-        ),
-        sa.ForeignKeyConstraint(
-            ["degree_level"],
-            ["ref_degree_levels.code"],
-            name=op.f("fk_jobs_degree_level_ref_degree_levels"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["employer_id"], ["employers.id"], name=op.f("fk_jobs_employer_id_employers")
-        ),
-        sa.ForeignKeyConstraint(
-            ["industry_code"],
-            ["ref_industries.code"],
-            name=op.f("fk_jobs_industry_code_ref_industries"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["occupation_code"],
-            ["ref_occupations.code"],
-            name=op.f("fk_jobs_occupation_code_ref_occupations"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
-    )
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_jobs_city_code"), ["city_code"], unique=False)
-        batch_op.create_index("ix_jobs_employer_status", ["employer_id", "status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_jobs_occupation_code"), ["occupation_code"], unique=False
-        )
-        batch_op.create_index(
-            "ix_jobs_status_published_at", ["status", "published_at"], unique=False
         )
 
     op.create_table(
@@ -605,6 +562,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_dev_mailbox_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "employer_licences",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("content_type", sa.String(length=32), nullable=False),
+        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=100), nullable=False),
+        sa.Column("uploaded_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["employer_id"],
+            ["employers.id"],
+            name=op.f("fk_employer_licences_employer_id_employers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by"], ["users.id"], name=op.f("fk_employer_licences_uploaded_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_employer_licences")),
+    )
+    with op.batch_alter_table("employer_licences", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_employer_licences_employer_uploaded", ["employer_id", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_employer_licences_sha256"), ["sha256"], unique=False)
+
+    op.create_table(
         "enterprise_registry_imports",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("uploaded_by_user_id", sa.Integer(), nullable=True),
@@ -657,6 +645,68 @@ def upgrade() -> None:
     with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_graduate_resumes_sha256"), ["sha256"], unique=False)
         batch_op.create_index(batch_op.f("ix_graduate_resumes_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=100), nullable=False),
+        sa.Column("occupation_code", sa.String(length=10), nullable=True),
+        sa.Column("industry_code", sa.String(length=4), nullable=False),
+        sa.Column("city_code", sa.String(length=6), nullable=False),
+        sa.Column("degree_level", sa.String(length=16), nullable=False),
+        sa.Column("major_codes", sa.JSON(), nullable=False, comment="[] = 专业不限"),
+        sa.Column("skills", sa.JSON(), nullable=False),
+        sa.Column("salary_min", sa.Integer(), nullable=False, comment="monthly RMB"),
+        sa.Column("salary_max", sa.Integer(), nullable=False, comment="monthly RMB"),
+        sa.Column("salary_months", sa.Integer(), nullable=False, comment="12 to 16"),
+        sa.Column("headcount", sa.Integer(), nullable=False),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("benefits", sa.JSON(), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("published_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("view_count", sa.Integer(), nullable=False),
+        sa.Column("application_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["city_code"], ["ref_regions.code"], name=op.f("fk_jobs_city_code_ref_regions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_jobs_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["degree_level"],
+            ["ref_degree_levels.code"],
+            name=op.f("fk_jobs_degree_level_ref_degree_levels"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_jobs_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["industry_code"],
+            ["ref_industries.code"],
+            name=op.f("fk_jobs_industry_code_ref_industries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["occupation_code"],
+            ["ref_occupations.code"],
+            name=op.f("fk_jobs_occupation_code_ref_occupations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
+    )
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_jobs_city_code"), ["city_code"], unique=False)
+        batch_op.create_index("ix_jobs_employer_status", ["employer_id", "status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_jobs_occupation_code"), ["occupation_code"], unique=False
+        )
+        batch_op.create_index(
+            "ix_jobs_status_published_at", ["status", "published_at"], unique=False
+        )
 
     op.create_table(
         "one_time_codes",
@@ -890,6 +940,46 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "job_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "province_code",
+            sa.String(length=6),
+            nullable=False,
+            comment="province of the job's city (reviewer scope)",
+        ),
+        sa.Column("matches", sa.JSON(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.Column("decided_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by"], ["users.id"], name=op.f("fk_job_reviews_decided_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_job_reviews_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_job_reviews_job_id_jobs")),
+        sa.ForeignKeyConstraint(
+            ["province_code"],
+            ["ref_regions.code"],
+            name=op.f("fk_job_reviews_province_code_ref_regions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job_reviews")),
+    )
+    with op.batch_alter_table("job_reviews", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_job_reviews_employer_id"), ["employer_id"], unique=False
+        )
+        batch_op.create_index("ix_job_reviews_job", ["job_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_job_reviews_queue", ["state", "province_code", "id"], unique=False
+        )
+
+    op.create_table(
         "refresh_tokens",
         sa.Column(
             "id",
@@ -993,6 +1083,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_session_id"))
 
     op.drop_table("refresh_tokens")
+    with op.batch_alter_table("job_reviews", schema=None) as batch_op:
+        batch_op.drop_index("ix_job_reviews_queue")
+        batch_op.drop_index("ix_job_reviews_job")
+        batch_op.drop_index(batch_op.f("ix_job_reviews_employer_id"))
+
+    op.drop_table("job_reviews")
     with op.batch_alter_table("enterprise_registry_import_errors", schema=None) as batch_op:
         batch_op.drop_index("ix_enterprise_registry_import_errors_import")
 
@@ -1020,6 +1116,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_one_time_codes_user_purpose")
 
     op.drop_table("one_time_codes")
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_index("ix_jobs_status_published_at")
+        batch_op.drop_index(batch_op.f("ix_jobs_occupation_code"))
+        batch_op.drop_index("ix_jobs_employer_status")
+        batch_op.drop_index(batch_op.f("ix_jobs_city_code"))
+
+    op.drop_table("jobs")
     with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_graduate_resumes_user_id"))
         batch_op.drop_index(batch_op.f("ix_graduate_resumes_sha256"))
@@ -1029,6 +1132,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_enterprise_registry_imports_uploaded_by_user_id"))
 
     op.drop_table("enterprise_registry_imports")
+    with op.batch_alter_table("employer_licences", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_employer_licences_sha256"))
+        batch_op.drop_index("ix_employer_licences_employer_uploaded")
+
+    op.drop_table("employer_licences")
     with op.batch_alter_table("dev_mailbox", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dev_mailbox_user_id"))
         batch_op.drop_index(batch_op.f("ix_dev_mailbox_created_at"))
@@ -1071,13 +1179,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ref_majors_category_code"))
 
     op.drop_table("ref_majors")
-    with op.batch_alter_table("jobs", schema=None) as batch_op:
-        batch_op.drop_index("ix_jobs_status_published_at")
-        batch_op.drop_index(batch_op.f("ix_jobs_occupation_code"))
-        batch_op.drop_index("ix_jobs_employer_status")
-        batch_op.drop_index(batch_op.f("ix_jobs_city_code"))
-
-    op.drop_table("jobs")
     with op.batch_alter_table("employer_name_keys", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_employer_name_keys_normalized_name"))
         batch_op.drop_index(batch_op.f("ix_employer_name_keys_brand_key"))
@@ -1096,6 +1197,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_employers_verification_status"))
         batch_op.drop_index(batch_op.f("ix_employers_name"))
         batch_op.drop_index(batch_op.f("ix_employers_industry_code"))
+        batch_op.drop_index(batch_op.f("ix_employers_contact_phone_hash"))
         batch_op.drop_index(batch_op.f("ix_employers_city_code"))
 
     op.drop_table("employers")
