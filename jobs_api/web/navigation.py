@@ -16,6 +16,10 @@ from jobs_api.web.i18n import N_
 class MenuItem:
     label: str
     path: str
+    roles: frozenset[str] | None = None  # who sees the entry in an area's tabs (None: all)
+
+    def shown_to(self, role: str | None) -> bool:
+        return self.roles is None or role in self.roles
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("工作台"), "/office"),
         MenuItem(N_("学籍管理"), "/office/registry"),
         MenuItem(N_("毕业生名单"), "/office/graduates"),
-        MenuItem(N_("账号预开通"), "/office/preactivate"),
+        MenuItem(N_("账号预开通"), "/office/preactivate", frozenset({"career_office"})),
     ),
     "employer": (MenuItem(N_("单位主页"), "/employer"),),
 }

@@ -208,8 +208,10 @@ def graduate_detail(
     names: dict[str, str] = {}
     if graduate.profile is not None:
         names = load_choices(session, graduate.profile.intended_occupation_codes).names()
+    degrees = {d.code: d for d in reference.list_degree_levels(session)}
     context = {
         "graduate": graduate,
+        "degree": degrees.get(graduate.degree_level),
         "names": names,
         "activation_labels": ACTIVATION_LABELS,
         "priority_labels": PRIORITY_LABELS,
