@@ -27,7 +27,7 @@ from jobs_api.core.deps import SessionDep, SettingsDep
 from jobs_api.core.error_handlers import error_payload, validation_fields
 from jobs_api.core.errors import error_responses
 from jobs_api.employers import licences, members, profile, registration
-from jobs_api.employers.errors import InvalidEmployerData, RegistrationThrottled
+from jobs_api.employers.errors import InvalidEmployerData, InvalidUscc, RegistrationThrottled
 from jobs_api.employers.schemas import (
     EmployerOut,
     EmployerPatch,
@@ -98,12 +98,19 @@ _LICENCE_BODY: dict[str, Any] = {
 
 
 def _parse_registration(fields: dict[str, str]) -> RegistrationIn:
+    """The form's text fields; on any problem one 422 listing every field, the credit code's
+    format and check digit included (not only once the other fields are right)."""
     try:
         return RegistrationIn.model_validate(fields)
     except ValidationError as exc:
+        problems = validation_fields(list(exc.errors()))
+        if "uscc" not in problems and fields.get("uscc"):
+            try:
+                registration.check_uscc(fields["uscc"])
+            except InvalidUscc as bad:
+                problems.update(bad.fields)
         raise InvalidEmployerData(
-            "注册信息有误，请检查标出的字段 (see fields)",
-            fields=validation_fields(list(exc.errors())),
+            "注册信息有误，请检查标出的字段 (see fields)", fields=problems
         ) from exc
 
 

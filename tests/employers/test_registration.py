@@ -316,6 +316,15 @@ def test_missing_fields_are_listed(api: TestClient) -> None:
     assert {"contact_name", "username"} <= set(_error(body)["fields"])  # type: ignore[arg-type]
 
 
+def test_a_bad_credit_code_is_reported_with_the_other_field_errors(api: TestClient) -> None:
+    fields = registration_fields(uscc="91330100MB00000010", size="huge")
+    status, body = _register(api, fields)
+    assert status == 422
+    problems = _error(body)["fields"]
+    assert isinstance(problems, dict)
+    assert "校验位" in problems["uscc"] and "size" in problems
+
+
 def test_owner_account_problems_leave_nothing_behind(api: TestClient, db: Session) -> None:
     before = _counts(db)
     status, body = _register(api, registration_fields(password="short"))
