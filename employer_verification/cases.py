@@ -204,7 +204,10 @@ def transition(
     if note is not None:
         case.decision_note = note
     event = _record(session, case, from_state, to_state, actor, reasons, note, now)
-    if current_case(session, employer.id) is case:
+    # Only the current case speaks for the employer. Every state but ``expired`` is reached by
+    # the current case alone (a new case is opened only after the previous one left the open
+    # and valid states), so only an expiry needs to look.
+    if to_state is not CaseState.EXPIRED or current_case(session, employer.id) is case:
         _mirror(session, employer, to_state)
     return event
 

@@ -12,7 +12,8 @@ The composition root builds one :class:`VerificationRuntime` per container
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Final
 
 from pydantic import Field, SecretStr
@@ -25,9 +26,11 @@ from employer_verification.enterprise_registry import (
     local_registry_provider,
 )
 from employer_verification.http_registry import HttpEnterpriseRegistry
+from employer_verification.regions import RegionBook
 from jobs_api.core.container import Container
 
 RUNTIME_KEY: Final = "verification.runtime"
+REGIONS_TTL_SECONDS: Final = 600.0
 
 
 class VerificationSettings(BaseSettings):
@@ -48,9 +51,18 @@ class VerificationSettings(BaseSettings):
 class VerificationRuntime:
     settings: VerificationSettings
     registry_provider: RegistryProvider
+    _regions: tuple[float, RegionBook] | None = field(default=None, repr=False)
 
     def registry(self, session: Session) -> EnterpriseRegistry:
         return self.registry_provider(session)
+
+    def regions(self, session: Session) -> RegionBook:
+        """The region table, read at most every :data:`REGIONS_TTL_SECONDS` (reference data
+        changes a few times a year; reading it per delivery would cost more than a check)."""
+        now = time.monotonic()
+        if self._regions is None or now - self._regions[0] > REGIONS_TTL_SECONDS:
+            self._regions = (now, RegionBook.load(session))
+        return self._regions[1]
 
 
 def build_runtime(settings: VerificationSettings) -> VerificationRuntime:

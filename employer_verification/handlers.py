@@ -19,14 +19,13 @@ from sqlalchemy.orm import Session
 from employer_verification.automatic import Verifier, reverify_changed, verify_registered
 from employer_verification.cases import Policy
 from employer_verification.config import VerificationRuntime
-from employer_verification.regions import RegionBook
 
 
 def build_verifier(session: Session, runtime: VerificationRuntime) -> Verifier:
     settings = runtime.settings
     return Verifier(
         registry=runtime.registry(session),
-        regions=RegionBook.load(session),
+        regions=runtime.regions(session),
         policy=Policy(
             validity_days=settings.validity_days,
             review_sla_working_days=settings.review_sla_working_days,

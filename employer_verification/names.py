@@ -40,7 +40,8 @@ _T2S: Final = {
     if _TRADITIONAL[i] != _TRADITIONAL[i + 1]
 }
 _DROP: Final = re.compile(r"[\s()\[\]{}<>【】〔〕〖〗「」『』《》〈〉·•・\-_'\"“”‘’,，.。、]+")
-_FORMS: Final = (("股份有限公司", "有限公司"), ("有限责任公司", "有限公司"))
+_FORMS: Final = (("有限责任公司", "有限公司"), ("股份有限公司", "有限公司"))
+"""Applied in this order, so that a garbled 股份有限责任公司 folds too."""
 
 
 def to_simplified(text: str) -> str:

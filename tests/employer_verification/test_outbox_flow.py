@@ -43,10 +43,21 @@ def wired(platform_with_reference: Container) -> Iterator[Container]:
 
 
 def _drain(container: Container) -> None:
-    for _ in range(3):  # a decision publishes a visibility event: relay that one too
+    """Relay and work until every event is delivered (a decision publishes a visibility
+    event, which needs another round); a failed delivery fails the test with its error."""
+    for _ in range(5):
         relay_once(container.session_factory, container.queue)
         queue = container.queue.queue(EVENTS_QUEUE)
         SimpleWorker([queue], connection=container.queue.redis).work(burst=True)
+        with container.session_factory() as session:
+            waiting = session.scalars(
+                select(OutboxEvent).where(OutboxEvent.status != OutboxStatus.DELIVERED)
+            ).all()
+            failed = [f"{e.topic}: {e.last_error}" for e in waiting if e.last_error]
+            assert failed == []
+            if not waiting:
+                return
+    raise AssertionError("outbox events still waiting after 5 rounds")
 
 
 def _found(container: Container, text: str) -> set[str]:

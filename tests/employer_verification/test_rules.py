@@ -142,6 +142,7 @@ def test_region_consistency(
         ("ＡＢＣ（杭州）科技有限公司", "abc(杭州)科技有限公司"),
         ("【杭州】云帆·网络科技有限公司", "杭州云帆网络科技有限公司"),
         ("中國銀行股份有限公司", "中国银行有限公司"),
+        ("杭州云帆网络科技股份有限责任公司", "杭州云帆网络科技有限公司"),
     ],
 )
 def test_spellings_of_one_name_normalise_equal(a: str, b: str) -> None:
