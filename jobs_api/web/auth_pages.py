@@ -22,6 +22,7 @@ from jobs_api.core.errors import DomainError
 from jobs_api.identity import login, reset, sessions
 from jobs_api.identity.access import PUBLIC, OptionalPrincipal, authenticated
 from jobs_api.identity.api import KitDep, client_ip
+from jobs_api.identity.kit import is_phone
 from jobs_api.identity.models import AuthSession
 from jobs_api.identity.principal import Principal
 from jobs_api.identity.tokens import decode_access_token
@@ -60,6 +61,12 @@ NOTICES: Final = {
 }
 
 
+def shown_login_name(value: str) -> str:
+    """A login name to put back into a form: never a mobile number (phones only ever
+    appear masked on the pages), so the person types it again."""
+    return "" if is_phone(value.strip()) else value
+
+
 def _login_page(
     request: Request,
     session: Session,
@@ -76,7 +83,7 @@ def _login_page(
     selected = role if role in ROLE_KEYS else ROLE_KEYS[0]
     context = {
         "selected_role": selected,
-        "username": username,
+        "username": shown_login_name(username),
         "next_path": safe_next(next_path) or "",
         "errors": errors or FormErrors(),
         "error_code": error_code,
@@ -248,13 +255,13 @@ def forgot_submit(
     errors = FormErrors()
     if not username:
         errors.add("username", translate(request, N_("请输入用户名或手机号。")))
-        context = {"errors": errors, "username": username}
+        context = {"errors": errors, "username": shown_login_name(username)}
         return page(request, session, principal, "password_forgot.html", context, status_code=422)
     try:
         reset.request_password_reset(session, kit, username, client_ip=client_ip(request))
     except DomainError as error:
         rollback_unless_recorded(session, error)
-        context = {"errors": FormErrors(error.message), "username": username}
+        context = {"errors": FormErrors(error.message), "username": shown_login_name(username)}
         response = page(
             request,
             session,
@@ -264,7 +271,11 @@ def forgot_submit(
             status_code=error.status_code,
         )
         return add_retry_after(response, error)
-    context = {"errors": FormErrors(), "username": username, "sent": reset.RESET_ACCEPTED_MESSAGE}
+    context = {
+        "errors": FormErrors(),
+        "username": shown_login_name(username),
+        "sent": reset.RESET_ACCEPTED_MESSAGE,
+    }
     return page(request, session, principal, "password_reset.html", context)
 
 
@@ -309,7 +320,7 @@ def reset_submit(
         except DomainError as error:
             rollback_unless_recorded(session, error)
             errors = FormErrors(error.message, field_errors_from_domain(error))
-            context = {"errors": errors, "username": username, "sent": None}
+            context = {"errors": errors, "username": shown_login_name(username), "sent": None}
             response = page(
                 request,
                 session,
@@ -322,5 +333,5 @@ def reset_submit(
         done = see_other("/login?notice=reset")
         clear_session_cookies(done, request)  # the reset ended every sign-in
         return done
-    context = {"errors": errors, "username": username, "sent": None}
+    context = {"errors": errors, "username": shown_login_name(username), "sent": None}
     return page(request, session, principal, "password_reset.html", context, status_code=422)

@@ -363,3 +363,15 @@ def test_forgot_password_answers_the_same_for_unknown_accounts(
     unknown = browser.post("/password/forgot", {"username": "nobody-here"}, token_from="/login")
     assert known.status_code == unknown.status_code == 200
     assert "验证码已发送" in unknown.text
+
+
+def test_a_phone_number_is_never_written_back_into_the_form(
+    browser: Browser, people: People
+) -> None:
+    response = browser.post(
+        "/login", {"username": "13800138000", "password": "wrong-pass-1"}, token_from="/login"
+    )
+    assert response.status_code == 401
+    assert "13800138000" not in response.text
+    sent = browser.post("/password/forgot", {"username": "13800138000"}, token_from="/login")
+    assert sent.status_code == 200 and "13800138000" not in sent.text
