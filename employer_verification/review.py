@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from employer_verification.cases import Actor, Policy, current_case, lock_employer, transition
@@ -39,14 +39,13 @@ from employer_verification.schemas import (
 from employer_verification.scope import covers, employer_province_expr, reviewer_province
 from employer_verification.sla import sla_state
 from jobs_api.core.audit import record_audit
-from jobs_api.core.db import Base, utcnow
-from jobs_api.employers.models import Employer, VerificationStatus
+from jobs_api.core.db import utcnow
+from jobs_api.employers.models import Employer, EmployerLicence, VerificationStatus
 from jobs_api.identity.errors import RoleNotAllowed
 from jobs_api.identity.principal import Principal, Role
 from jobs_api.reference.models import EmployerType, Industry, Region
 
 MAX_PAGE_SIZE: Final = 100
-LICENCE_TABLE: Final = "employer_licences"
 
 STATUS_LABELS: Final = {
     VerificationStatus.SUBMITTED: "已提交，正在自动核验",
@@ -142,26 +141,22 @@ def _case_in_scope(
 
 
 def _licence(session: Session, employer_id: int) -> LicenceOut | None:
-    """The employer's current business licence, from the employers domain's licence table
-    (read by name, so this package does not depend on its model module)."""
-    table = Base.metadata.tables.get(LICENCE_TABLE)
-    if not isinstance(table, Table):
-        return None
-    row = (
-        session.execute(
-            select(table).where(table.c.employer_id == employer_id).order_by(table.c.id.desc())
-        )
-        .mappings()
-        .first()
+    """The employer's current business licence (its newest upload); the file itself is served,
+    scoped and audited, by the employers domain's reviewer route."""
+    licence = session.scalar(
+        select(EmployerLicence)
+        .where(EmployerLicence.employer_id == employer_id)
+        .order_by(EmployerLicence.id.desc())
+        .limit(1)
     )
-    if row is None:
+    if licence is None:
         return None
     return LicenceOut(
         url=f"/api/v1/employers/{employer_id}/licence",
-        sha256=row["sha256"],
-        content_type=row["content_type"],
-        filename=row.get("filename") or "",
-        uploaded_at=row.get("uploaded_at"),
+        sha256=licence.sha256,
+        content_type=licence.content_type,
+        filename=licence.filename,
+        uploaded_at=licence.uploaded_at,
     )
 
 

@@ -16,7 +16,7 @@ from employer_verification.automatic import verify_registered
 from jobs_api.core.audit import AuditEvent
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session, utcnow
-from jobs_api.employers.models import Employer
+from jobs_api.employers.models import Employer, EmployerLicence
 from jobs_api.identity.principal import EmployerRole, Role
 from tests.factories.identity import Actor, make_user, sign_in
 from tests.factories.verification import local_verifier, make_applicant, make_reviewer
@@ -64,6 +64,12 @@ def desk(platform_with_reference: Container) -> Desk:
             "good": _case(session, good, timedelta(hours=2)),
         }
         employers = {"old": old.id, "good": good.id, "new": new.id}
+        session.add(
+            EmployerLicence(
+                employer_id=new.id, sha256="ab" * 32, content_type="application/pdf",
+                size_bytes=1024, filename="营业执照.pdf",
+            )
+        )  # fmt: skip
         return Desk(
             zhejiang=make_reviewer(
                 session, Role.PROVINCIAL_ADMIN, settings, province_code="330000"
@@ -132,7 +138,13 @@ def test_case_detail_shows_checks_registry_record_and_history(
     assert "相近" in names["name_match"]["message"]
     assert [e["to_state"] for e in detail["events"]] == ["submitted", "needs_review"]
     assert detail["is_current"] is True
-    assert detail["licence"] is None or detail["licence"]["url"].endswith("/licence")
+    assert detail["licence"] == {
+        "url": f"/api/v1/employers/{desk.employers['new']}/licence",
+        "sha256": "ab" * 32,
+        "content_type": "application/pdf",
+        "filename": "营业执照.pdf",
+        "uploaded_at": detail["licence"]["uploaded_at"],
+    }
     with platform_with_reference.session_factory() as session:
         read = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "verification.case.read")
