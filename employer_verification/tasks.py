@@ -18,6 +18,7 @@ from employer_verification.automatic import expire_due
 from employer_verification.cases import Policy
 from employer_verification.config import verification_runtime
 from jobs_api.core import worker_context
+from jobs_api.core.container import Container
 from jobs_api.core.db import job_session, utcnow
 from jobs_api.core.queue import DEFAULT_QUEUE, QueueConnection
 
@@ -56,11 +57,16 @@ def schedule_daily_expiry(
     return job_id
 
 
-def expire_verifications_job() -> int:
-    container = worker_context.current()
+def expire_now(container: Container) -> int:
+    """Expire due verifications with the configured policy (the daily job and the CLI)."""
     settings = verification_runtime(container).settings
     policy = Policy(settings.validity_days, settings.review_sla_working_days)
+    return expire_verifications(container.session_factory, policy)
+
+
+def expire_verifications_job() -> int:
+    container = worker_context.current()
     try:
-        return expire_verifications(container.session_factory, policy)
+        return expire_now(container)
     finally:
         schedule_daily_expiry(container.queue)

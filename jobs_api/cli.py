@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
+from employer_verification.tasks import expire_now
 from jobs_api.app import create_app
 from jobs_api.cli_progress import progress_bars
 from jobs_api.core.container import Container, build_container
@@ -33,7 +34,7 @@ from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
-from jobs_api.wiring import register_event_handlers
+from jobs_api.wiring import register_event_handlers, schedule_periodic_jobs
 
 app = typer.Typer(
     help="gradmatch — 高校毕业生就业服务平台 (employment matching for graduates)",
@@ -184,6 +185,18 @@ def reindex() -> None:
     console.print(f"[green]indexed {count} jobs[/]")
 
 
+@app.command("expire-verifications")
+def expire_verifications_command() -> None:
+    """Expire employer verifications past their validity (the worker also does this daily)."""
+    settings = _settings()
+    container = build_container(settings)
+    try:
+        expired = expire_now(container)
+    finally:
+        container.close()
+    console.print(f"[green]expired {expired} verifications[/]")
+
+
 @app.command()
 def worker(
     burst: Annotated[bool, typer.Option(help="stop when the queues are empty")] = False,
@@ -198,6 +211,7 @@ def worker(
         raise typer.Exit(2)
     container = build_container(settings)
     register_event_handlers(handler_registry, container)
+    schedule_periodic_jobs(container)
     try:
         run_worker(container, burst=burst)
     finally:

@@ -10,6 +10,7 @@ from employer_verification import handlers as verification_handlers
 from employer_verification.config import verification_runtime
 from employer_verification.screening.engine import JobPost, RuleMatch, screen_job
 from employer_verification.screening.rules import default_rules
+from employer_verification.tasks import schedule_daily_expiry
 from jobs_api.core.container import Container
 from jobs_api.core.outbox import HandlerRegistry
 from jobs_api.employers import events as employer_events
@@ -99,3 +100,8 @@ def install_services(container: Container) -> None:
     file is loaded here, so a broken one stops the start instead of the first post."""
     default_rules()
     container.extras.setdefault(SCREENER_KEY, screen_job_post)
+
+
+def schedule_periodic_jobs(container: Container) -> list[str]:
+    """Queue each package's recurring jobs (at worker start; idempotent per day)."""
+    return [schedule_daily_expiry(container.queue)]

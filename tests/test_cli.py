@@ -73,3 +73,10 @@ def test_worker_refuses_the_embedded_queue(data_dir: Path) -> None:
     result = runner.invoke(app, ["worker", "--burst"])
     assert result.exit_code == 2
     assert "GRADMATCH_REDIS_URL" in result.output
+
+
+def test_expire_verifications_runs(data_dir: Path) -> None:
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    result = runner.invoke(app, ["expire-verifications"])
+    assert result.exit_code == 0, result.output
+    assert "expired 0 verifications" in result.output
