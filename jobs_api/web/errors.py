@@ -32,6 +32,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from jobs_api.core.error_handlers import error_payload
 from jobs_api.core.errors import DomainError, ErrorCode, Forbidden, NotFound, Unauthenticated
 from jobs_api.identity.access import ACCESS_COOKIE
+from jobs_api.identity.errors import RoleNotAllowed
 from jobs_api.web.csrf import CsrfRejected
 from jobs_api.web.i18n import N_
 from jobs_api.web.session_cookie import clear_session_cookies
@@ -120,7 +121,9 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
         return error_page(request, 403, CSRF_EXPIRED)
     if isinstance(exc, NotFound):
         return error_page(request, 404, NOT_FOUND)
-    if isinstance(exc, Forbidden):
+    if isinstance(exc, RoleNotAllowed):
+        return error_page(request, 403, FORBIDDEN)
+    if isinstance(exc, Forbidden):  # e.g. a graduate account not (yet) verified
         return error_page(request, 403, FORBIDDEN, detail=exc.message)
     return error_page(request, exc.status_code, BAD_REQUEST, detail=exc.message)
 
