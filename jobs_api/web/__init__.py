@@ -34,6 +34,7 @@ PAGE_ROUTERS = (
     office_pages.router,
     registry_pages.router,
     employer_pages.router,
+    employer_pages.public_router,
 )
 
 

@@ -160,6 +160,10 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/office/registry/template.csv"): frozenset({C}),
     ("GET", "/office/registry/template.xlsx"): frozenset({C}),
     ("GET", "/employer"): frozenset({E}),
+    # employer web pages: sign-up, the public employer page graduates see
+    ("GET", "/employer/register"): ANYONE,
+    ("POST", "/employer/register"): ANYONE,
+    ("GET", "/employers/{employer_id}"): ANYONE,
 }
 
 # Framework routes that serve documentation and static files to anyone.
