@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from employer_verification.api import router as verification_router
+from employer_verification.web_pages import router as verification_pages_router
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.error_handlers import install_error_handlers
 from jobs_api.core.errors import error_responses
@@ -62,5 +63,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(verification_router)
     app.include_router(employers_router)
     app.include_router(jobs_router)
+    app.include_router(verification_pages_router)
     install_web(app)
     return app

@@ -164,6 +164,11 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/employer/register"): ANYONE,
     ("POST", "/employer/register"): ANYONE,
     ("GET", "/employers/{employer_id}"): ANYONE,
+    # employer verification web pages: the reviewer queue, a case, decisions, the licence
+    ("GET", "/review/employers"): frozenset({C, P, N}),
+    ("GET", "/review/employers/{case_id}"): frozenset({C, P, N}),
+    ("POST", "/review/employers/{case_id}"): frozenset({C, P, N}),
+    ("GET", "/review/employers/{case_id}/licence"): frozenset({C, P, N}),
 }
 
 # Framework routes that serve documentation and static files to anyone.
