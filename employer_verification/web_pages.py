@@ -27,6 +27,8 @@ from jobs_api.web.page_support import NO_STORE, page, see_other, translate
 
 router = APIRouter(include_in_schema=False)
 
+EmployerMemberPage = Annotated[Principal, Depends(allow(Role.EMPLOYER_MEMBER))]
+
 ReviewerPage = Annotated[
     Principal, Depends(allow(Role.CAREER_OFFICE, Role.PROVINCIAL_ADMIN, Role.NATIONAL_ADMIN))
 ]
@@ -133,3 +135,18 @@ def licence_file(
         content_disposition_type="inline",
         headers={**NO_STORE, "X-Content-Type-Options": "nosniff"},
     )
+
+
+@router.get("/employer/verification", response_class=HTMLResponse)
+def verification_status_page(
+    request: Request, principal: EmployerMemberPage, session: SessionDep
+) -> Response:
+    """The member's employer's verification status, with each reason explained in zh-CN."""
+    employer_id = principal.employer_id or 0
+    status = review.employer_status(session, principal, employer_id)
+    context = {
+        "status": status,
+        "verified": status.status in ("auto_verified", "verified"),
+        "state_labels": STATE_LABELS,
+    }
+    return page(request, session, principal, "review/employer_status.html", context, private=True)

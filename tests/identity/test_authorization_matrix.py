@@ -169,6 +169,7 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("GET", "/review/employers/{case_id}"): frozenset({C, P, N}),
     ("POST", "/review/employers/{case_id}"): frozenset({C, P, N}),
     ("GET", "/review/employers/{case_id}/licence"): frozenset({C, P, N}),
+    ("GET", "/employer/verification"): frozenset({E}),
 }
 
 # Framework routes that serve documentation and static files to anyone.

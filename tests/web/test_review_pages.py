@@ -10,7 +10,7 @@ from employer_verification.automatic import verify_registered
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session
 from jobs_api.employers.models import Employer, VerificationStatus
-from jobs_api.identity.principal import Role
+from jobs_api.identity.principal import EmployerRole, Role
 from tests.factories.identity import make_account
 from tests.factories.verification import local_verifier, make_applicant
 from tests.web.conftest import Browser, People
@@ -106,3 +106,30 @@ def test_employer_members_get_the_403_page(browser: Browser, people: People) -> 
     response = browser.get("/review/employers")
     assert response.status_code == 403
     assert "<html" in response.text.lower()
+
+
+def test_the_employer_sees_the_rejection_reason(
+    browser: Browser, people: People, container: Container
+) -> None:
+    case_id, employer_id = _doubtful_case(container)
+    with job_session(container.session_factory) as session:
+        make_account(
+            session,
+            people.kit,
+            Role.EMPLOYER_MEMBER,
+            username="xh-owner",
+            employer_id=employer_id,
+            employer_role=EmployerRole.OWNER,
+        )
+    browser.sign_in("zj-admin")
+    path = _case_path(case_id)
+    browser.post(
+        path, {"decision": "rejected", "reason_codes": "licence_mismatch"}, token_from=path
+    )
+    browser.client.cookies.clear()
+    browser.sign_in("xh-owner")
+    page = browser.get("/employer/verification")
+    assert page.status_code == 200
+    assert "未通过" in page.text
+    assert "营业执照与填报的单位信息不符" in page.text
+    assert 'data-testid="verified-badge"' not in page.text
