@@ -11,6 +11,7 @@ from jobs_api.web import (
     auth_pages,
     employer_pages,
     graduate_pages,
+    job_pages,
     office_pages,
     pages,
     privacy_pages,
@@ -35,6 +36,7 @@ PAGE_ROUTERS = (
     registry_pages.router,
     employer_pages.router,
     employer_pages.public_router,
+    job_pages.router,
 )
 
 

@@ -170,6 +170,10 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/review/employers/{case_id}"): frozenset({C, P, N}),
     ("GET", "/review/employers/{case_id}/licence"): frozenset({C, P, N}),
     ("GET", "/employer/verification"): frozenset({E}),
+    ("GET", "/employer/jobs/new"): frozenset({E}),
+    ("POST", "/employer/jobs/new"): frozenset({E}),
+    ("POST", "/employer/jobs/{job_id}/publish"): frozenset({E}),
+    ("POST", "/employer/jobs/{job_id}/close"): frozenset({E}),
 }
 
 # Framework routes that serve documentation and static files to anyone.
