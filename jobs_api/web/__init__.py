@@ -12,6 +12,7 @@ from jobs_api.web import (
     employer_pages,
     graduate_pages,
     job_pages,
+    job_review_pages,
     office_pages,
     pages,
     privacy_pages,
@@ -37,6 +38,7 @@ PAGE_ROUTERS = (
     employer_pages.router,
     employer_pages.public_router,
     job_pages.router,
+    job_review_pages.router,
 )
 
 

@@ -4,7 +4,8 @@ the matched text highlighted, and publish / close buttons."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from collections.abc import Sequence
+from typing import Annotated, Any, Final, Protocol
 
 from fastapi import APIRouter, Depends, Path
 from markupsafe import Markup, escape
@@ -33,7 +34,16 @@ TEXT_FIELDS: Final = ("title", "degree_level", "description", "skills")
 NUMBER_FIELDS: Final = ("salary_min", "salary_max", "headcount")
 
 
-def highlight(text: str, matches: list[ScreeningMatch], field: str) -> Markup:
+class Span(Protocol):
+    @property
+    def field(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def highlight(text: str, matches: Sequence[Span], field: str) -> Markup:
     """``text`` HTML-escaped, the screened spans of ``field`` wrapped in ``<mark>``."""
     spans = sorted(
         (m.start, m.end) for m in matches if m.field == field and 0 <= m.start < m.end <= len(text)

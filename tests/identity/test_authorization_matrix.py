@@ -174,6 +174,8 @@ EXPECTED: dict[tuple[str, str], str | frozenset[Role]] = {
     ("POST", "/employer/jobs/new"): frozenset({E}),
     ("POST", "/employer/jobs/{job_id}/publish"): frozenset({E}),
     ("POST", "/employer/jobs/{job_id}/close"): frozenset({E}),
+    ("GET", "/review/jobs"): frozenset({C, P, N}),
+    ("POST", "/review/jobs/{review_id}"): frozenset({C, P, N}),
 }
 
 # Framework routes that serve documentation and static files to anyone.

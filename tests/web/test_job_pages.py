@@ -3,6 +3,7 @@ back with the matched text highlighted (HTML-escaped); unverified employers are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +19,8 @@ from jobs_api.wiring import screen_job_post
 from tests.factories.identity import make_account
 from tests.factories.jobs import make_employer
 from tests.web.conftest import Browser, People
+
+PHONE_TEXT = "负责后端服务开发。有意者请致电13812345678了解详情。"
 
 JOB = {
     "title": "后端开发工程师",
@@ -96,3 +99,29 @@ def test_an_unverified_employer_cannot_post(
     assert refused.status_code == 403
     with job_session(container.session_factory) as session:
         assert session.scalars(select(Job)).all() == []
+
+
+def test_a_flagged_post_waits_and_a_reviewer_approves_it(
+    browser: Browser, people: People, container: Container, screening: None
+) -> None:
+    browser.sign_in(_member(container, people, verified=True))
+    flagged = {**JOB, "description": PHONE_TEXT}
+    done = browser.post("/employer/jobs/new", flagged, token_from="/employer/jobs/new")
+    assert done.status_code == 303, done.text[:800]
+    assert "待审核" in browser.get("/employer").text
+    browser.client.cookies.clear()
+    browser.sign_in("zj-admin")
+    queue = browser.get("/review/jobs")
+    assert queue.status_code == 200
+    assert '<mark class="screening-match">' in queue.text
+    review_id = int(re.findall(r'action="/review/jobs/(\d+)"', queue.text)[0])
+    approved = browser.post(
+        f"/review/jobs/{review_id}", {"decision": "approved"}, token_from="/review/jobs"
+    )
+    assert approved.status_code == 303
+    assert 'data-testid="job-review"' not in browser.get("/review/jobs").text
+
+
+def test_employer_members_cannot_open_job_reviews(browser: Browser, people: People) -> None:
+    browser.sign_in("hr-owner")
+    assert browser.get("/review/jobs").status_code == 403
