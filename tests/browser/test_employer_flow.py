@@ -103,6 +103,19 @@ def test_a_good_employer_is_verified_automatically_and_may_post(
     expect(page.get_by_test_id("verified-badge")).to_be_visible()
     expect(page.get_by_test_id("new-job")).to_be_visible()
 
+    page.get_by_test_id("new-job").click()
+    page.fill("#title", "数据工程师")
+    page.select_option("#degree_level", "bachelor")
+    page.fill("#salary_min", "9000")
+    page.fill("#salary_max", "15000")
+    page.fill("#skills", "Python，SQL")
+    page.fill("#description", "负责数据平台的建设与维护，参与数据建模与性能优化。")
+    page.click("text=保存职位")
+    page.wait_for_url(f"{live_server}/employer*")
+    expect(page.get_by_test_id("job-status")).to_have_text("草稿")
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("job-status")).to_have_text("已发布")
+
 
 def test_a_doubtful_employer_is_reviewed_and_rejected(
     page: Page, live_server: str, wired: Container, tmp_path: Path
