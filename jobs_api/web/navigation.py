@@ -64,7 +64,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
         summary=N_("审核用人单位与指导内容，管理学籍信息，跟踪毕业去向与就业统计。"),
         login_label=N_("指导中心·管理部门登录"),
         items=(
-            MenuItem(N_("单位审核"), "/office/employer-reviews"),
+            MenuItem(N_("单位审核"), "/review/employers"),
             MenuItem(N_("学籍管理"), "/office/registry"),
             MenuItem(N_("毕业生名单"), "/office/graduates"),
             MenuItem(N_("账号预开通"), "/office/preactivate"),
