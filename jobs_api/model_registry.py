@@ -17,6 +17,11 @@ MODEL_MODULES = (
     "jobs_api.graduates.models",
     "jobs_api.employers.models",
     "jobs_api.jobs.models",
+    "jobs_api.inbox.models",
+    "jobs_api.fairs.models",
+    "jobs_api.applications.models",
+    "jobs_api.interviews.models",
+    "jobs_api.agreements.models",
     "employer_verification.models",
 )
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 07:27:34.688199
+Create Date: 2026-11-24 09:03:08.267526
 """
 
 from collections.abc import Sequence
@@ -628,6 +628,55 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "fairs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("theme", sa.String(length=200), nullable=False, comment="e.g. 数字经济专场"),
+        sa.Column("industry_code", sa.String(length=4), nullable=True),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("organizer_level", sa.String(length=12), nullable=False),
+        sa.Column("organizer_university_id", sa.Integer(), nullable=True),
+        sa.Column("organizer_province_code", sa.String(length=6), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_fairs_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["industry_code"],
+            ["ref_industries.code"],
+            name=op.f("fk_fairs_industry_code_ref_industries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organizer_province_code"],
+            ["ref_regions.code"],
+            name=op.f("fk_fairs_organizer_province_code_ref_regions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organizer_university_id"],
+            ["universities.id"],
+            name=op.f("fk_fairs_organizer_university_id_universities"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fairs")),
+    )
+    with op.batch_alter_table("fairs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fairs_organizer_province_code"),
+            ["organizer_province_code"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_fairs_organizer_university_id"),
+            ["organizer_university_id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_fairs_status_starts", ["status", "starts_on"], unique=False)
+
+    op.create_table(
         "graduate_resumes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -645,6 +694,35 @@ def upgrade() -> None:
     with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_graduate_resumes_sha256"), ["sha256"], unique=False)
         batch_op.create_index(batch_op.f("ix_graduate_resumes_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "inbox_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.String(length=40),
+            nullable=False,
+            comment="e.g. application.status, offer.issued",
+        ),
+        sa.Column("title_zh", sa.String(length=200), nullable=False),
+        sa.Column("title_en", sa.String(length=200), nullable=False),
+        sa.Column("body_zh", sa.Text(), nullable=False),
+        sa.Column("body_en", sa.Text(), nullable=False),
+        sa.Column("link", sa.String(length=300), nullable=False, comment="site-relative URL"),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=160), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("read_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_inbox_messages_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_messages")),
+        sa.UniqueConstraint("user_id", "dedupe_key", name="uq_inbox_messages_user_dedupe"),
+    )
+    with op.batch_alter_table("inbox_messages", schema=None) as batch_op:
+        batch_op.create_index("ix_inbox_messages_user_id_desc", ["user_id", "id"], unique=False)
+        batch_op.create_index("ix_inbox_messages_user_unread", ["user_id", "read_at"], unique=False)
 
     op.create_table(
         "jobs",
@@ -914,6 +992,90 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "applications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "employer_id",
+            sa.Integer(),
+            nullable=False,
+            comment="the job's employer (scope of employer reads)",
+        ),
+        sa.Column("user_id", sa.Integer(), nullable=False, comment="the graduate account"),
+        sa.Column("student_record_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "university_id",
+            sa.Integer(),
+            nullable=False,
+            comment="the graduate's university (scope)",
+        ),
+        sa.Column("fair_id", sa.Integer(), nullable=True, comment="applied through this fair"),
+        sa.Column("resume_id", sa.Integer(), nullable=True),
+        sa.Column("resume_sha256", sa.String(length=64), nullable=False),
+        sa.Column("resume_filename", sa.String(length=120), nullable=False),
+        sa.Column("cover_note", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("submitted_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "first_response_at",
+            jobs_api.core.db.UTCDateTime(timezone=True),
+            nullable=True,
+            comment="first employer action (response-time figures)",
+        ),
+        sa.Column("status_changed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_applications_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["fair_id"], ["fairs.id"], name=op.f("fk_applications_fair_id_fairs")
+        ),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_applications_job_id_jobs")),
+        sa.ForeignKeyConstraint(
+            ["resume_id"],
+            ["graduate_resumes.id"],
+            name=op.f("fk_applications_resume_id_graduate_resumes"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_record_id"],
+            ["student_records.id"],
+            name=op.f("fk_applications_student_record_id_student_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["university_id"],
+            ["universities.id"],
+            name=op.f("fk_applications_university_id_universities"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_applications_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
+    )
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_applications_employer_status", ["employer_id", "status", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_applications_fair_id"), ["fair_id"], unique=False)
+        batch_op.create_index(
+            "ix_applications_job_status", ["job_id", "status", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_applications_student_record_id"), ["student_record_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_applications_university_id"), ["university_id"], unique=False
+        )
+        batch_op.create_index("ix_applications_user", ["user_id", "id"], unique=False)
+        batch_op.create_index(
+            "uq_applications_live_user_job",
+            ["user_id", "job_id"],
+            unique=True,
+            postgresql_where=sa.text("status <> 'withdrawn'"),
+            sqlite_where=sa.text("status <> 'withdrawn'"),
+        )
+
+    op.create_table(
         "enterprise_registry_import_errors",
         sa.Column(
             "id",
@@ -937,6 +1099,73 @@ def upgrade() -> None:
     with op.batch_alter_table("enterprise_registry_import_errors", schema=None) as batch_op:
         batch_op.create_index(
             "ix_enterprise_registry_import_errors_import", ["import_id", "line"], unique=False
+        )
+
+    op.create_table(
+        "fair_employers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("fair_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("registered_by", sa.Integer(), nullable=False),
+        sa.Column("registered_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("booth_intro", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_fair_employers_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["fair_id"], ["fairs.id"], name=op.f("fk_fair_employers_fair_id_fairs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["registered_by"], ["users.id"], name=op.f("fk_fair_employers_registered_by_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fair_employers")),
+        sa.UniqueConstraint("fair_id", "employer_id", name=op.f("uq_fair_employers_fair_id")),
+    )
+    with op.batch_alter_table("fair_employers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fair_employers_employer_id"), ["employer_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_fair_employers_fair_id"), ["fair_id"], unique=False)
+
+    op.create_table(
+        "fair_jobs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("fair_id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("attached_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_fair_jobs_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(["fair_id"], ["fairs.id"], name=op.f("fk_fair_jobs_fair_id_fairs")),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_fair_jobs_job_id_jobs")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fair_jobs")),
+        sa.UniqueConstraint("fair_id", "job_id", name=op.f("uq_fair_jobs_fair_id")),
+    )
+    with op.batch_alter_table("fair_jobs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fair_jobs_fair_id"), ["fair_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_fair_jobs_job_id"), ["job_id"], unique=False)
+
+    op.create_table(
+        "fair_universities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("fair_id", sa.Integer(), nullable=False),
+        sa.Column("university_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["fair_id"], ["fairs.id"], name=op.f("fk_fair_universities_fair_id_fairs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["university_id"],
+            ["universities.id"],
+            name=op.f("fk_fair_universities_university_id_universities"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_fair_universities")),
+        sa.UniqueConstraint("fair_id", "university_id", name=op.f("uq_fair_universities_fair_id")),
+    )
+    with op.batch_alter_table("fair_universities", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fair_universities_fair_id"), ["fair_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_fair_universities_university_id"), ["university_id"], unique=False
         )
 
     op.create_table(
@@ -1066,11 +1295,338 @@ def upgrade() -> None:
     with op.batch_alter_table("verification_events", schema=None) as batch_op:
         batch_op.create_index("ix_verification_events_case", ["case_id", "id"], unique=False)
 
+    op.create_table(
+        "application_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_application_notes_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_application_notes_author_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"],
+            ["employers.id"],
+            name=op.f("fk_application_notes_employer_id_employers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_application_notes")),
+    )
+    with op.batch_alter_table("application_notes", schema=None) as batch_op:
+        batch_op.create_index("ix_application_notes_app", ["application_id", "id"], unique=False)
+
+    op.create_table(
+        "application_status_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("from_status", sa.String(length=16), nullable=True),
+        sa.Column("to_status", sa.String(length=16), nullable=False),
+        sa.Column("changed_by", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False, comment="shown to the graduate"),
+        sa.Column("changed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_application_status_changes_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["changed_by"],
+            ["users.id"],
+            name=op.f("fk_application_status_changes_changed_by_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_application_status_changes")),
+    )
+    with op.batch_alter_table("application_status_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_application_status_changes_app", ["application_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "interviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False, comment="the graduate"),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=10), nullable=False),
+        sa.Column("location", sa.String(length=200), nullable=False),
+        sa.Column("meeting_url", sa.String(length=500), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False, comment="to the graduate"),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("starts_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ends_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reschedule_reason", sa.Text(), nullable=False),
+        sa.Column("cancel_reason", sa.Text(), nullable=False),
+        sa.Column("cancelled_by", sa.Integer(), nullable=True),
+        sa.Column("reminder_sent_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_interviews_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["cancelled_by"], ["users.id"], name=op.f("fk_interviews_cancelled_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_interviews_created_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_interviews_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_interviews_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interviews")),
+    )
+    with op.batch_alter_table("interviews", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_interviews_application_id"), ["application_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_interviews_employer_starts", ["employer_id", "starts_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_interviews_reminder_due", ["status", "starts_at", "reminder_sent_at"], unique=False
+        )
+        batch_op.create_index("ix_interviews_user_starts", ["user_id", "starts_at"], unique=False)
+
+    op.create_table(
+        "offers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False, comment="the graduate"),
+        sa.Column("position_title", sa.String(length=100), nullable=False),
+        sa.Column("monthly_salary", sa.Integer(), nullable=False, comment="RMB before tax"),
+        sa.Column("salary_months", sa.Integer(), nullable=False),
+        sa.Column("workplace_city_code", sa.String(length=6), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("probation_months", sa.Integer(), nullable=False),
+        sa.Column(
+            "respond_by", sa.Date(), nullable=False, comment="the offer expires after this day"
+        ),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("issued_by", sa.Integer(), nullable=False),
+        sa.Column("issued_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("responded_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("decline_reason", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_offers_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_offers_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["issued_by"], ["users.id"], name=op.f("fk_offers_issued_by_users")
+        ),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_offers_job_id_jobs")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_offers_user_id_users")),
+        sa.ForeignKeyConstraint(
+            ["workplace_city_code"],
+            ["ref_regions.code"],
+            name=op.f("fk_offers_workplace_city_code_ref_regions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_offers")),
+    )
+    with op.batch_alter_table("offers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_offers_application_id"), ["application_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_offers_employer_status", ["employer_id", "status", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_offers_job_id"), ["job_id"], unique=False)
+        batch_op.create_index("ix_offers_user", ["user_id", "id"], unique=False)
+
+    op.create_table(
+        "agreements",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agreement_number", sa.String(length=24), nullable=False, comment="协议编号"),
+        sa.Column("verification_code", sa.String(length=16), nullable=False),
+        sa.Column("offer_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("employer_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False, comment="the graduate"),
+        sa.Column("student_record_id", sa.Integer(), nullable=False),
+        sa.Column("university_id", sa.Integer(), nullable=False),
+        sa.Column("position_title", sa.String(length=100), nullable=False),
+        sa.Column("monthly_salary", sa.Integer(), nullable=False),
+        sa.Column("salary_months", sa.Integer(), nullable=False),
+        sa.Column("workplace_city_code", sa.String(length=6), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("term_months", sa.Integer(), nullable=False, comment="contract term (服务期)"),
+        sa.Column("probation_months", sa.Integer(), nullable=False),
+        sa.Column("breach_penalty", sa.Integer(), nullable=False, comment="违约金, RMB"),
+        sa.Column("other_terms", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("graduate_signed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("employer_signed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("employer_signed_by", sa.Integer(), nullable=True),
+        sa.Column("approved_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("approved_by", sa.Integer(), nullable=True),
+        sa.Column("return_reason", sa.Text(), nullable=False),
+        sa.Column("termination_reason", sa.Text(), nullable=False),
+        sa.Column("termination_requested_by", sa.Integer(), nullable=True),
+        sa.Column(
+            "termination_requested_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("terminated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_agreements_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["approved_by"], ["users.id"], name=op.f("fk_agreements_approved_by_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_id"], ["employers.id"], name=op.f("fk_agreements_employer_id_employers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["employer_signed_by"],
+            ["users.id"],
+            name=op.f("fk_agreements_employer_signed_by_users"),
+        ),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_agreements_job_id_jobs")),
+        sa.ForeignKeyConstraint(
+            ["offer_id"], ["offers.id"], name=op.f("fk_agreements_offer_id_offers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_record_id"],
+            ["student_records.id"],
+            name=op.f("fk_agreements_student_record_id_student_records"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["termination_requested_by"],
+            ["users.id"],
+            name=op.f("fk_agreements_termination_requested_by_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["university_id"],
+            ["universities.id"],
+            name=op.f("fk_agreements_university_id_universities"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_agreements_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workplace_city_code"],
+            ["ref_regions.code"],
+            name=op.f("fk_agreements_workplace_city_code_ref_regions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_agreements")),
+        sa.UniqueConstraint("agreement_number", name=op.f("uq_agreements_agreement_number")),
+        sa.UniqueConstraint("offer_id", name=op.f("uq_agreements_offer_id")),
+        sa.UniqueConstraint("verification_code", name=op.f("uq_agreements_verification_code")),
+    )
+    with op.batch_alter_table("agreements", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_agreements_employer_status", ["employer_id", "status", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_agreements_university_status", ["university_id", "status", "id"], unique=False
+        )
+        batch_op.create_index("ix_agreements_user", ["user_id", "id"], unique=False)
+
+    op.create_table(
+        "interview_slots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("interview_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["interview_id"],
+            ["interviews.id"],
+            name=op.f("fk_interview_slots_interview_id_interviews"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interview_slots")),
+    )
+    with op.batch_alter_table("interview_slots", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_interview_slots_interview", ["interview_id", "starts_at"], unique=False
+        )
+
+    op.create_table(
+        "agreement_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agreement_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "action", sa.String(length=32), nullable=False, comment="drafted, graduate_signed, ..."
+        ),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("actor_role", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_agreement_events_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["agreement_id"],
+            ["agreements.id"],
+            name=op.f("fk_agreement_events_agreement_id_agreements"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_agreement_events")),
+    )
+    with op.batch_alter_table("agreement_events", schema=None) as batch_op:
+        batch_op.create_index("ix_agreement_events_agreement", ["agreement_id", "id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("agreement_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_agreement_events_agreement")
+
+    op.drop_table("agreement_events")
+    with op.batch_alter_table("interview_slots", schema=None) as batch_op:
+        batch_op.drop_index("ix_interview_slots_interview")
+
+    op.drop_table("interview_slots")
+    with op.batch_alter_table("agreements", schema=None) as batch_op:
+        batch_op.drop_index("ix_agreements_user")
+        batch_op.drop_index("ix_agreements_university_status")
+        batch_op.drop_index("ix_agreements_employer_status")
+
+    op.drop_table("agreements")
+    with op.batch_alter_table("offers", schema=None) as batch_op:
+        batch_op.drop_index("ix_offers_user")
+        batch_op.drop_index(batch_op.f("ix_offers_job_id"))
+        batch_op.drop_index("ix_offers_employer_status")
+        batch_op.drop_index(batch_op.f("ix_offers_application_id"))
+
+    op.drop_table("offers")
+    with op.batch_alter_table("interviews", schema=None) as batch_op:
+        batch_op.drop_index("ix_interviews_user_starts")
+        batch_op.drop_index("ix_interviews_reminder_due")
+        batch_op.drop_index("ix_interviews_employer_starts")
+        batch_op.drop_index(batch_op.f("ix_interviews_application_id"))
+
+    op.drop_table("interviews")
+    with op.batch_alter_table("application_status_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_application_status_changes_app")
+
+    op.drop_table("application_status_changes")
+    with op.batch_alter_table("application_notes", schema=None) as batch_op:
+        batch_op.drop_index("ix_application_notes_app")
+
+    op.drop_table("application_notes")
     with op.batch_alter_table("verification_events", schema=None) as batch_op:
         batch_op.drop_index("ix_verification_events_case")
 
@@ -1089,10 +1645,39 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_job_reviews_employer_id"))
 
     op.drop_table("job_reviews")
+    with op.batch_alter_table("fair_universities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fair_universities_university_id"))
+        batch_op.drop_index(batch_op.f("ix_fair_universities_fair_id"))
+
+    op.drop_table("fair_universities")
+    with op.batch_alter_table("fair_jobs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fair_jobs_job_id"))
+        batch_op.drop_index(batch_op.f("ix_fair_jobs_fair_id"))
+
+    op.drop_table("fair_jobs")
+    with op.batch_alter_table("fair_employers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fair_employers_fair_id"))
+        batch_op.drop_index(batch_op.f("ix_fair_employers_employer_id"))
+
+    op.drop_table("fair_employers")
     with op.batch_alter_table("enterprise_registry_import_errors", schema=None) as batch_op:
         batch_op.drop_index("ix_enterprise_registry_import_errors_import")
 
     op.drop_table("enterprise_registry_import_errors")
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_applications_live_user_job",
+            postgresql_where=sa.text("status <> 'withdrawn'"),
+            sqlite_where=sa.text("status <> 'withdrawn'"),
+        )
+        batch_op.drop_index("ix_applications_user")
+        batch_op.drop_index(batch_op.f("ix_applications_university_id"))
+        batch_op.drop_index(batch_op.f("ix_applications_student_record_id"))
+        batch_op.drop_index("ix_applications_job_status")
+        batch_op.drop_index(batch_op.f("ix_applications_fair_id"))
+        batch_op.drop_index("ix_applications_employer_status")
+
+    op.drop_table("applications")
     with op.batch_alter_table("verification_cases", schema=None) as batch_op:
         batch_op.drop_index("ix_verification_cases_state_queued")
         batch_op.drop_index("ix_verification_cases_state_expires")
@@ -1123,11 +1708,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_jobs_city_code"))
 
     op.drop_table("jobs")
+    with op.batch_alter_table("inbox_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_inbox_messages_user_unread")
+        batch_op.drop_index("ix_inbox_messages_user_id_desc")
+
+    op.drop_table("inbox_messages")
     with op.batch_alter_table("graduate_resumes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_graduate_resumes_user_id"))
         batch_op.drop_index(batch_op.f("ix_graduate_resumes_sha256"))
 
     op.drop_table("graduate_resumes")
+    with op.batch_alter_table("fairs", schema=None) as batch_op:
+        batch_op.drop_index("ix_fairs_status_starts")
+        batch_op.drop_index(batch_op.f("ix_fairs_organizer_university_id"))
+        batch_op.drop_index(batch_op.f("ix_fairs_organizer_province_code"))
+
+    op.drop_table("fairs")
     with op.batch_alter_table("enterprise_registry_imports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_enterprise_registry_imports_uploaded_by_user_id"))
 

@@ -1,0 +1,98 @@
+"""Writing to and reading from the in-app inbox. Never commits (the caller's unit of work does).
+
+Other domains call :func:`deliver` inside their own transaction, so a message exists exactly
+when the change it reports was committed. Delivery is idempotent on ``(user_id, dedupe_key)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from jobs_api.core.db import utcnow
+from jobs_api.inbox.models import InboxMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What a domain wants one person to read."""
+
+    kind: str
+    title_zh: str
+    title_en: str
+    dedupe_key: str
+    body_zh: str = ""
+    body_en: str = ""
+    link: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def deliver(session: Session, user_id: int, notice: Notice) -> InboxMessage:
+    """Add ``notice`` to ``user_id``'s inbox unless a message with its key is already there
+    (then return that one). Runs inside the caller's transaction."""
+    existing = session.scalar(
+        select(InboxMessage).where(
+            InboxMessage.user_id == user_id, InboxMessage.dedupe_key == notice.dedupe_key
+        )
+    )
+    if existing is not None:
+        return existing
+    message = InboxMessage(
+        user_id=user_id,
+        kind=notice.kind,
+        title_zh=notice.title_zh,
+        title_en=notice.title_en,
+        body_zh=notice.body_zh,
+        body_en=notice.body_en,
+        link=notice.link,
+        payload=dict(notice.payload),
+        dedupe_key=notice.dedupe_key,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def list_messages(
+    session: Session,
+    user_id: int,
+    *,
+    before_id: int | None = None,
+    limit: int = 20,
+    unread_only: bool = False,
+) -> list[InboxMessage]:
+    """The account's messages, newest first; ``before_id`` pages backwards."""
+    query = select(InboxMessage).where(InboxMessage.user_id == user_id)
+    if before_id is not None:
+        query = query.where(InboxMessage.id < before_id)
+    if unread_only:
+        query = query.where(InboxMessage.read_at.is_(None))
+    return list(session.scalars(query.order_by(InboxMessage.id.desc()).limit(limit)))
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(InboxMessage)
+            .where(InboxMessage.user_id == user_id, InboxMessage.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def mark_read(session: Session, user_id: int, message_ids: list[int] | None = None) -> int:
+    """Mark the given messages (all when ``None``) of ``user_id`` read; returns how many
+    changed. Ids of other accounts are ignored, not errors."""
+    statement = (
+        update(InboxMessage)
+        .where(InboxMessage.user_id == user_id, InboxMessage.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    if message_ids is not None:
+        statement = statement.where(InboxMessage.id.in_(message_ids))
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
