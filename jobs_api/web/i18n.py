@@ -1,16 +1,18 @@
 """Locales of the web shell: which language a request gets, and the message catalogs.
 
 Source strings are Simplified Chinese (zh-CN, the platform's default language); every other
-locale has a gettext catalog at ``translations/<dir>/LC_MESSAGES/messages.po``. Catalogs are
-compiled in memory when the app is built (:func:`load_translations`), so there is no build
-step and no ``.mo`` file to keep in sync.
+locale has gettext catalogs at ``translations/<dir>/LC_MESSAGES/*.po``: ``messages.po`` (the
+shell and older pages) plus one file per area (``applications.po``, ``fairs.po``, ...) so that
+areas edited at the same time do not share a file; a msgid belongs to exactly one of them.
+Catalogs are compiled in memory when the app is built (:func:`load_translations`), so there
+is no build step and no ``.mo`` file to keep in sync.
 
 Adding a string:
 
 1. In a template write ``{{ _("新的文字") }}`` (with placeholders: ``{{ _("共 %(n)s 个", n=n) }}``,
    and write a literal percent sign as ``%%``). In Python code under ``jobs_api/web`` mark a
    string with :func:`N_` and translate it in the template with ``_(value)``.
-2. Add the English translation to ``translations/en/LC_MESSAGES/messages.po`` (by hand, or
+2. Add the English translation to your area's ``translations/en/LC_MESSAGES/<area>.po`` (by hand, or
    ``pybabel extract -F jobs_api/web/babel.cfg -o /tmp/messages.pot jobs_api/web`` then
    ``pybabel update -i /tmp/messages.pot -d jobs_api/web/translations -l en``).
 3. ``tests/web/test_i18n.py`` fails while any extracted string lacks an English translation.
@@ -56,6 +58,13 @@ def catalog_path(locale: LocaleName, directory: Path = TRANSLATIONS_DIR) -> Path
     return directory / locale.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def catalog_paths(locale: LocaleName, directory: Path = TRANSLATIONS_DIR) -> list[Path]:
+    """Every catalog file of ``locale``: ``messages.po`` first, then the areas' files by name."""
+    main = catalog_path(locale, directory)
+    others = sorted(p for p in main.parent.glob("*.po") if p.name != main.name)
+    return [main, *others]
+
+
 def compile_catalog(po_file: Path) -> Translations:
     """Read a ``.po`` file and compile it in memory (fuzzy entries are left out)."""
     with po_file.open("rb") as handle:
@@ -78,7 +87,10 @@ def load_translations(
         if locale == SOURCE_LOCALE:
             loaded[locale] = gettext.NullTranslations()
         else:
-            loaded[locale] = compile_catalog(catalog_path(locale, directory))
+            merged = compile_catalog(catalog_path(locale, directory))
+            for extra in catalog_paths(locale, directory)[1:]:
+                merged.merge(compile_catalog(extra))
+            loaded[locale] = merged
     return loaded
 
 

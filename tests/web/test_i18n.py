@@ -16,6 +16,7 @@ from jobs_api.web.i18n import (
     TRANSLATIONS_DIR,
     LocaleName,
     catalog_path,
+    catalog_paths,
     choose_locale,
     load_translations,
     normalize_locale,
@@ -41,9 +42,32 @@ def extracted_messages() -> dict[str, list[str]]:
     return found
 
 
-def read_catalog(locale: LocaleName) -> Catalog:
-    with catalog_path(locale).open("rb") as handle:
+def read_catalog_file(path: Path, locale: LocaleName) -> Catalog:
+    with path.open("rb") as handle:
         return read_po(handle, locale=locale.replace("-", "_"))
+
+
+def read_catalog(locale: LocaleName) -> Catalog:
+    """Every catalog file of ``locale`` merged into one."""
+    merged = Catalog(locale=locale.replace("-", "_"))
+    for path in catalog_paths(locale):
+        for entry in read_catalog_file(path, locale):
+            if entry.id:
+                merged[entry.id] = entry
+    return merged
+
+
+@pytest.mark.parametrize("locale", TRANSLATED_LOCALES)
+def test_each_msgid_lives_in_one_catalog_file(locale: LocaleName) -> None:
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for path in catalog_paths(locale):
+        for entry in read_catalog_file(path, locale):
+            if entry.id and isinstance(entry.id, str):
+                if entry.id in seen:
+                    duplicates.append(f"{entry.id!r} in {seen[entry.id]} and {path.name}")
+                seen[entry.id] = path.name
+    assert not duplicates
 
 
 def test_extraction_finds_the_shell_strings() -> None:
@@ -139,3 +163,14 @@ def test_choose_locale_precedence(
 
 def test_choose_locale_uses_the_configured_default() -> None:
     assert choose_locale(query=None, cookie=None, accept_language=None, default="en") == "en"
+
+
+def test_area_catalogs_are_merged_into_the_locale(tmp_path: Path) -> None:
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    (folder / "messages.po").write_text(header + 'msgid "登录"\nmsgstr "Sign in"\n')
+    (folder / "fairs.po").write_text(header + 'msgid "招聘会"\nmsgstr "Job fairs"\n')
+    english = load_translations(tmp_path)["en"]
+    assert english.gettext("登录") == "Sign in"
+    assert english.gettext("招聘会") == "Job fairs"
