@@ -18,11 +18,17 @@ class JobStatus(StrEnum):
     CLOSED = "closed"
 
 
+class JobCloseReason(StrEnum):
+    EMPLOYER = "employer"  # a member closed it
+    DEADLINE = "deadline"  # the automatic close the day after its deadline (Asia/Shanghai)
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (
         Index("ix_jobs_status_published_at", "status", "published_at"),
         Index("ix_jobs_employer_status", "employer_id", "status"),
+        Index("ix_jobs_status_deadline", "status", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,6 +53,9 @@ class Job(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(
+        String(20), nullable=True, comment="JobCloseReason: employer, deadline"
+    )
     view_count: Mapped[int] = mapped_column(Integer, default=0)
     application_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

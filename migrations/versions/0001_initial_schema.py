@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 09:03:08.267526
+Create Date: 2026-11-24 09:08:30.579880
 """
 
 from collections.abc import Sequence
@@ -746,6 +746,12 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("published_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "closed_reason",
+            sa.String(length=20),
+            nullable=True,
+            comment="JobCloseReason: employer, deadline",
+        ),
         sa.Column("view_count", sa.Integer(), nullable=False),
         sa.Column("application_count", sa.Integer(), nullable=False),
         sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -782,6 +788,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_jobs_occupation_code"), ["occupation_code"], unique=False
         )
+        batch_op.create_index("ix_jobs_status_deadline", ["status", "deadline"], unique=False)
         batch_op.create_index(
             "ix_jobs_status_published_at", ["status", "published_at"], unique=False
         )
@@ -1703,6 +1710,7 @@ def downgrade() -> None:
     op.drop_table("one_time_codes")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_jobs_status_published_at")
+        batch_op.drop_index("ix_jobs_status_deadline")
         batch_op.drop_index(batch_op.f("ix_jobs_occupation_code"))
         batch_op.drop_index("ix_jobs_employer_status")
         batch_op.drop_index(batch_op.f("ix_jobs_city_code"))
