@@ -32,6 +32,7 @@ from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
 from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
+from jobs_api.jobs.deadlines import close_expired_jobs
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers, schedule_periodic_jobs
@@ -195,6 +196,23 @@ def expire_verifications_command() -> None:
     finally:
         container.close()
     console.print(f"[green]expired {expired} verifications[/]")
+
+
+@app.command("close-expired-jobs")
+def close_expired_jobs_command(
+    batch_size: Annotated[int, typer.Option(min=1, help="jobs per transaction")] = 1_000,
+) -> None:
+    """Close published jobs whose deadline has passed (the worker also does this hourly)."""
+    settings = _settings()
+    container = build_container(settings)
+    try:
+        with progress_bars(console) as progress:
+            closed = close_expired_jobs(
+                container.session_factory, batch_size=batch_size, progress=progress
+            )
+    finally:
+        container.close()
+    console.print(f"[green]closed {closed} jobs past their deadline[/]")
 
 
 @app.command()

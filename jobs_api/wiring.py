@@ -23,6 +23,7 @@ from jobs_api.jobs.screening_port import (
     ScreeningMatch,
     ScreeningOutcome,
 )
+from jobs_api.jobs.tasks import schedule_hourly_deadline_close
 
 
 def register_event_handlers(registry: HandlerRegistry, container: Container) -> None:
@@ -104,4 +105,7 @@ def install_services(container: Container) -> None:
 
 def schedule_periodic_jobs(container: Container) -> list[str]:
     """Queue each package's recurring jobs (at worker start; idempotent per day)."""
-    return [schedule_daily_expiry(container.queue)]
+    return [
+        schedule_daily_expiry(container.queue),
+        schedule_hourly_deadline_close(container.queue),
+    ]

@@ -40,7 +40,7 @@ from jobs_api.jobs.errors import (
     JobReviewRejected,
 )
 from jobs_api.jobs.events import publish_jobs_changed
-from jobs_api.jobs.models import Job, JobReview, JobReviewState, JobStatus
+from jobs_api.jobs.models import Job, JobCloseReason, JobReview, JobReviewState, JobStatus
 from jobs_api.jobs.schemas import JobIn, JobPatch
 from jobs_api.jobs.screening_port import (
     JobPostText,
@@ -299,7 +299,9 @@ def update_job(
 
 def publish_job(session: Session, principal: Principal, job_id: int) -> Job:
     """Publish (or republish) an own job; the employer must be verified, the job free of any
-    pending or rejected review, and its deadline not passed."""
+    pending or rejected review, and its deadline not passed (today counts: the job stays open
+    through its deadline day; 422 ``job_deadline_passed`` otherwise). So a job closed at its
+    deadline comes back only once the employer has set a new one."""
     job = own_job(session, principal, job_id, lock=True)
     require_verified_employer(session, job.employer_id)
     if job.status == JobStatus.PUBLISHED:
@@ -310,16 +312,17 @@ def publish_job(session: Session, principal: Principal, job_id: int) -> Job:
         raise JobReviewRejected(
             "岗位审核未通过，请按审核意见修改后再提交 (the review rejected this job; edit it first)"
         )
+    republished = job.status == JobStatus.CLOSED
     if job.deadline is not None and job.deadline < china_today():
         raise JobDeadlinePassed(
             "截止日期已过，请先修改截止日期 (the deadline has passed; change it first)",
             fields={"deadline": "已过期 (in the past)"},
         )
     now = utcnow()
-    republished = job.status == JobStatus.CLOSED
     job.status = JobStatus.PUBLISHED
     job.published_at = now
     job.closed_at = None
+    job.closed_reason = None
     job.updated_at = now
     session.flush()
     publish_jobs_changed(session, [job.id])
@@ -341,6 +344,7 @@ def close_job(session: Session, principal: Principal, job_id: int) -> Job:
         pending.note = "岗位已关闭 (the job was closed)"
     job.status = JobStatus.CLOSED
     job.closed_at = now
+    job.closed_reason = JobCloseReason.EMPLOYER
     job.updated_at = now
     session.flush()
     if was == JobStatus.PUBLISHED:

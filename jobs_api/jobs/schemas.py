@@ -119,6 +119,9 @@ class JobOut(BaseModel):
     status: str
     published_at: datetime | None
     closed_at: datetime | None
+    closed_reason: str | None = Field(
+        default=None, description="why a closed job closed: employer, deadline"
+    )
     created_at: datetime
     updated_at: datetime
     review: ReviewSummaryOut | None = Field(
@@ -141,6 +144,9 @@ class JobSummaryOut(BaseModel):
     status: str
     published_at: datetime | None
     updated_at: datetime
+    closed_reason: str | None = None
+    view_count: int = 0
+    application_count: int = 0
 
 
 class JobPageOut(BaseModel):

@@ -86,6 +86,7 @@ def job_out(session: Session, job: Job, *, with_review: bool) -> JobOut:
         status=job.status,
         published_at=job.published_at,
         closed_at=job.closed_at,
+        closed_reason=job.closed_reason,
         created_at=job.created_at,
         updated_at=job.updated_at,
         review=review_summary(latest_review(session, job.id)) if with_review else None,
