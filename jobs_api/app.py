@@ -16,6 +16,7 @@ from jobs_api.core.middleware import RequestContextMiddleware
 from jobs_api.core.outbox import handler_registry
 from jobs_api.core.settings import Settings, get_settings
 from jobs_api.employers.api import api_router as employers_router
+from jobs_api.fairs.api import api_router as fairs_router
 from jobs_api.graduates.api import api_router as graduates_router
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(verification_router)
     app.include_router(employers_router)
     app.include_router(jobs_router)
+    app.include_router(fairs_router)
     app.include_router(verification_pages_router)
     install_web(app)
     return app
