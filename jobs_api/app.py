@@ -21,6 +21,7 @@ from jobs_api.graduates.api import api_router as graduates_router
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
 from jobs_api.identity.api import build_router as build_identity_router
+from jobs_api.interviews.api import router as interviews_router
 from jobs_api.jobs.api import api_router as jobs_router
 from jobs_api.reference.api import router as reference_router
 from jobs_api.registry.api import router as registry_router
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(verification_router)
     app.include_router(employers_router)
     app.include_router(jobs_router)
+    app.include_router(interviews_router)
     app.include_router(fairs_router)
     app.include_router(verification_pages_router)
     install_web(app)
