@@ -46,6 +46,7 @@ class Application(Base):
         Index("ix_applications_employer_status", "employer_id", "status", "id"),
         Index("ix_applications_job_status", "job_id", "status", "id"),
         Index("ix_applications_user", "user_id", "id"),
+        Index("ix_applications_employer_submitted", "employer_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 09:08:30.579880
+Create Date: 2026-11-24 09:15:08.570988
 """
 
 from collections.abc import Sequence
@@ -1063,6 +1063,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_applications_employer_status", ["employer_id", "status", "id"], unique=False
         )
+        batch_op.create_index(
+            "ix_applications_employer_submitted", ["employer_id", "submitted_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_applications_fair_id"), ["fair_id"], unique=False)
         batch_op.create_index(
             "ix_applications_job_status", ["job_id", "status", "id"], unique=False
@@ -1682,6 +1685,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_applications_student_record_id"))
         batch_op.drop_index("ix_applications_job_status")
         batch_op.drop_index(batch_op.f("ix_applications_fair_id"))
+        batch_op.drop_index("ix_applications_employer_submitted")
         batch_op.drop_index("ix_applications_employer_status")
 
     op.drop_table("applications")
