@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from employer_verification.api import router as verification_router
 from employer_verification.web_pages import router as verification_pages_router
+from jobs_api.agreements.api import api_router as agreements_router
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.error_handlers import install_error_handlers
 from jobs_api.core.errors import error_responses
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(verification_router)
     app.include_router(employers_router)
     app.include_router(jobs_router)
+    app.include_router(agreements_router)
     app.include_router(interviews_router)
     app.include_router(fairs_router)
     app.include_router(verification_pages_router)
