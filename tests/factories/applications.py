@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from jobs_api.applications.models import Application, ApplicationStatus
 from jobs_api.core.settings import Settings
 from jobs_api.employers.models import Employer
+from jobs_api.graduates.models import Resume
+from jobs_api.graduates.resumes import upload_resume
 from jobs_api.identity.principal import EmployerRole, Role
 from jobs_api.jobs.models import Job
 from jobs_api.registry.models import StudentRecord
 from jobs_api.universities.models import University
-from tests.factories.graduates import make_record
+from tests.factories.graduates import make_record, pdf_bytes
 from tests.factories.identity import Actor, make_university, make_user, sign_in
 from tests.factories.jobs import make_employer, make_job
 
@@ -110,3 +112,24 @@ def make_hiring(
     graduate = graduate or make_graduate_actor(session, settings)
     application = make_application(session, graduate, job, status=status)
     return Hiring(employer, member, job, graduate, application)
+
+
+def give_resume(
+    session: Session,
+    settings: Settings,
+    graduate: Actor,
+    *,
+    text: str = "resume",
+    filename: str = "简历.pdf",
+    make_default: bool = False,
+) -> Resume:
+    """A real résumé upload (file on disk under ``settings.data_dir``) of ``graduate``."""
+    out, _ = upload_resume(
+        session,
+        graduate.principal,
+        settings.data_dir,
+        pdf_bytes(text),
+        filename,
+        make_default=make_default,
+    )
+    return session.get_one(Resume, out.id)
