@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from employer_verification.api import router as verification_router
 from employer_verification.web_pages import router as verification_pages_router
+from jobs_api.applications.api import api_router as applications_router
 from jobs_api.agreements.api import api_router as agreements_router
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.error_handlers import install_error_handlers
@@ -22,6 +23,7 @@ from jobs_api.graduates.api import api_router as graduates_router
 from jobs_api.health.api import router as health_router
 from jobs_api.health.service import service_version
 from jobs_api.identity.api import build_router as build_identity_router
+from jobs_api.inbox.api import router as inbox_router
 from jobs_api.interviews.api import router as interviews_router
 from jobs_api.jobs.api import api_router as jobs_router
 from jobs_api.reference.api import router as reference_router
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(verification_router)
     app.include_router(employers_router)
     app.include_router(jobs_router)
+    app.include_router(applications_router)
+    app.include_router(inbox_router)
     app.include_router(agreements_router)
     app.include_router(interviews_router)
     app.include_router(fairs_router)
