@@ -9,8 +9,8 @@ from fastapi import FastAPI
 
 from employer_verification.api import router as verification_router
 from employer_verification.web_pages import router as verification_pages_router
-from jobs_api.applications.api import api_router as applications_router
 from jobs_api.agreements.api import api_router as agreements_router
+from jobs_api.applications.api import api_router as applications_router
 from jobs_api.core.container import Container, build_container
 from jobs_api.core.error_handlers import install_error_handlers
 from jobs_api.core.errors import error_responses
