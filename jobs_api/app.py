@@ -26,6 +26,8 @@ from jobs_api.identity.api import build_router as build_identity_router
 from jobs_api.inbox.api import router as inbox_router
 from jobs_api.interviews.api import router as interviews_router
 from jobs_api.jobs.api import api_router as jobs_router
+from jobs_api.jobs.search_api import router as job_search_router
+from jobs_api.jobs.search_index import ensure_current_job_index
 from jobs_api.reference.api import router as reference_router
 from jobs_api.registry.api import router as registry_router
 from jobs_api.web import install_web
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         active = container or build_container(settings)
         register_event_handlers(handler_registry, active)
         install_services(active)
+        ensure_current_job_index(active.session_factory, active.search)  # rebuilds a stale one
         app.state.container = active
         try:
             yield
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(registry_router)
     app.include_router(verification_router)
     app.include_router(employers_router)
+    app.include_router(job_search_router)  # before jobs_router: /jobs/search, not /jobs/{id}
     app.include_router(jobs_router)
     app.include_router(applications_router)
     app.include_router(inbox_router)

@@ -59,3 +59,15 @@ class ScreeningUnavailable(ServiceUnavailable):
     """No screener is wired in: posts are refused rather than accepted unscreened."""
 
     default_code: ClassVar[str] = "screening_unavailable"
+
+
+class InvalidJobSearch(ValidationFailed):
+    """A search parameter is malformed or names an unknown code (``fields`` says which)."""
+
+    default_code: ClassVar[str] = "invalid_job_search"
+
+
+class JobSearchUnavailable(ServiceUnavailable):
+    """The search engine cannot be reached; the search may be retried later."""
+
+    default_code: ClassVar[str] = "job_search_unavailable"

@@ -1,10 +1,15 @@
 """Reading jobs: one job (public when searchable, any state for its own employer's members),
-the employer's own list, and the public employer page with its open-job count."""
+the employer's own list, and the public employer page with its open-job count.
+
+A public read of a job counts as a view (:func:`record_view`): one atomic ``UPDATE ... SET
+view_count = view_count + 1`` (no read-modify-write, so concurrent readers lose no
+increments), only while the job is published, and never for its own employer's members."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from jobs_api.employers.models import Employer
 from jobs_api.employers.profile import public_view, visible_employer
@@ -36,7 +41,22 @@ def get_job(session: Session, principal: Principal | None, job_id: int) -> JobOu
     employer = session.get_one(Employer, job.employer_id)
     if job.status != JobStatus.PUBLISHED or not employer.reaches_graduates:
         raise JobNotFound("岗位不存在 (no such job)")
+    record_view(session, job)
     return job_out(session, job, with_review=False)
+
+
+def record_view(session: Session, job: Job) -> None:
+    """Count one view of a published job, atomically in the database; ``job`` gets the new
+    count. Callers skip the job's own employer's members."""
+    views = session.execute(
+        update(Job)
+        .where(Job.id == job.id, Job.status == JobStatus.PUBLISHED)
+        .values(view_count=Job.view_count + 1)
+        .returning(Job.view_count)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if views is not None:
+        set_committed_value(job, "view_count", views)
 
 
 def list_own_jobs(

@@ -124,6 +124,8 @@ class JobOut(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
+    view_count: int = Field(default=0, description="reads by anyone but the employer's members")
+    application_count: int = 0
     review: ReviewSummaryOut | None = Field(
         default=None, description="the latest review (the employer's own members only)"
     )

@@ -14,31 +14,49 @@ names once at indexing time:
   ``major_filter`` (the same codes, or :data:`ANY_MAJOR` when every major is accepted, so
   "jobs open to major X" is the terms filter ``major_filter in [X, ANY_MAJOR]``);
 * numbers: ``salary_min``, ``salary_max``, ``salary_months``, ``headcount``;
-* dates: ``published_at``, ``deadline``.
+* dates: ``published_at``, ``deadline`` and ``open_until`` (the deadline, or
+  :data:`NO_DEADLINE` when there is none, so "still open" is the range ``open_until >= today``:
+  a range never matches a missing value);
+* suggestions: whole ``title`` and ``employer_name`` values.
 
 Writers call :func:`index_jobs` with the ids of jobs they changed (after commit, from the
 outbox handler), :func:`remove_jobs` for deleted ones, and :func:`reindex_all_jobs` rebuilds
 the whole index by streaming the jobs table in id order.
+
+A changed :data:`JOB_INDEX_SPEC` makes the stored index conflict
+(:class:`~jobs_api.core.search.SearchIndexConflict`); :func:`ensure_current_job_index`, run when
+the app starts, rebuilds it from the database then (``gradmatch reindex`` does it on demand).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from jobs_api.core.search import IndexSpec, SearchBackend
+from jobs_api.core.search import (
+    IndexSpec,
+    SearchBackend,
+    SearchIndexConflict,
+    SearchIndexNotFound,
+    SearchUnavailable,
+)
 from jobs_api.employers.models import REACHES_GRADUATES, Employer
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.reference.models import DegreeLevel, EmployerType, Industry, Occupation, Region
 
+log = logging.getLogger(__name__)
+
 JOB_INDEX = "jobs"
 ANY_MAJOR = "any"
 """``major_filter`` value of jobs open to every major (专业不限)."""
+NO_DEADLINE = "9999-12-31"
+"""``open_until`` of a job without a deadline."""
 BATCH_SIZE = 2_000
 REINDEX_STAGE = "索引岗位"
 
@@ -73,8 +91,8 @@ JOB_INDEX_SPEC = IndexSpec(
         "salary_months": "long",
         "headcount": "long",
     },
-    date_fields=("published_at", "deadline"),
-    suggest_fields=("title",),
+    date_fields=("published_at", "deadline", "open_until"),
+    suggest_fields=("title", "employer_name"),
 )
 
 
@@ -196,6 +214,7 @@ def _document(values: Mapping[Any, Any], names: ReferenceNames) -> dict[str, Any
         "benefits": list(values["benefits"] or []),
         "published_at": _iso(values["published_at"]),
         "deadline": _iso(values["deadline"]),
+        "open_until": _iso(values["deadline"]) or NO_DEADLINE,
     }
 
 
@@ -337,3 +356,34 @@ def reindex_all_jobs(
     """
     search.drop_index(JOB_INDEX)
     return index_searchable_jobs(session, search, progress=progress, batch_size=batch_size)
+
+
+def ensure_current_job_index(
+    session_factory: sessionmaker[Session],
+    search: SearchBackend,
+    progress: ProgressCallback | None = None,
+) -> str:
+    """Check the job index against :data:`JOB_INDEX_SPEC` (at start-up); never raises.
+
+    Returns ``"current"`` when it matches, ``"missing"`` when there is no index yet (the
+    outbox creates it with the first job, ``gradmatch reindex`` fills it), ``"rebuilt"`` when
+    the stored index had another spec (an older release): it is dropped and rebuilt from the
+    database then, so searches and the outbox handlers never run against a stale layout, and
+    ``"unavailable"`` when the engine cannot be reached (the outbox retries meanwhile)."""
+    try:
+        try:
+            search.count(JOB_INDEX)
+        except SearchIndexNotFound:
+            return "missing"
+        try:
+            ensure_job_index(search)
+        except SearchIndexConflict:
+            log.warning("job search index has an older spec; rebuilding it from the database")
+            with session_factory() as session:
+                count = reindex_all_jobs(session, search, progress=progress)
+            log.warning("job search index rebuilt with %d jobs", count)
+            return "rebuilt"
+    except SearchUnavailable as error:
+        log.warning("job search index not checked: %s", error)
+        return "unavailable"
+    return "current"

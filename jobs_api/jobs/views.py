@@ -89,5 +89,7 @@ def job_out(session: Session, job: Job, *, with_review: bool) -> JobOut:
         closed_reason=job.closed_reason,
         created_at=job.created_at,
         updated_at=job.updated_at,
+        view_count=job.view_count or 0,
+        application_count=job.application_count or 0,
         review=review_summary(latest_review(session, job.id)) if with_review else None,
     )
