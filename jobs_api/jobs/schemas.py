@@ -156,6 +156,32 @@ class JobPageOut(BaseModel):
     next_cursor: str | None
 
 
+class OccupationSuggestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=100, examples=["Java开发工程师"])
+    description: str = Field(default="", max_length=10_000)
+    k: int = Field(default=5, ge=1, le=20, description="how many suggestions")
+
+
+class OccupationSuggestionOut(BaseModel):
+    code: str = Field(examples=["2-02-10-03"], description="a 细类 of 职业分类大典 (2022)")
+    name: str
+    score: float = Field(description="relevance (BM25 + phrase bonus); compare within a list")
+    parents: list[CodeName] = Field(description="大类, 中类, 小类 from the top")
+    matched_phrase: str | None = Field(
+        default=None, description="the occupation name or alias found in the title"
+    )
+
+
+class OccupationSuggestionsOut(BaseModel):
+    items: list[OccupationSuggestionOut]
+    confident: bool = Field(
+        description="the first item clearly leads (>= 1.25 x the runner-up's score); the job "
+        "form pre-selects it only then"
+    )
+
+
 class ReviewDecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
