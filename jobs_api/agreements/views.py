@@ -145,17 +145,17 @@ def agreement_summaries(
     names = dict(
         session.execute(
             select(StudentRecord.id, StudentRecord.name).where(StudentRecord.id.in_(record_ids))
-        ).tuples()
+        ).all()
     )
     employers = dict(
         session.execute(
             select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids))
-        ).tuples()
+        ).all()
     )
     universities = dict(
         session.execute(
             select(University.id, University.name).where(University.id.in_(university_ids))
-        ).tuples()
+        ).all()
     )
     return [
         AgreementSummaryOut(
