@@ -350,3 +350,42 @@ def cancel_fair(session: Session, principal: Principal, fair_id: int) -> Fair:
         deliver(session, user_id, notice)
     _audit(session, principal, "fair.cancelled", fair, previous_status=was, notified=len(members))
     return fair
+
+
+MAX_CHOICES = 300
+
+
+def university_choices(session: Session, principal: Principal) -> list[University]:
+    """Universities the caller may invite, for a form: its own (career office), those of its
+    province (provincial administrator); none for the national administrator, who names
+    universities by code (729 would not fit a list)."""
+    level = organizer_level(principal)
+    if level is OrganizerLevel.UNIVERSITY:
+        return [session.get_one(University, principal.university_id)]
+    if level is OrganizerLevel.PROVINCE:
+        return list(
+            session.scalars(
+                select(University)
+                .where(University.province_code == principal.province_code)
+                .order_by(University.code)
+                .limit(MAX_CHOICES)
+            )
+        )
+    return []
+
+
+def university_ids_by_code(session: Session, codes: Iterable[str]) -> list[int]:
+    """The ids of universities named by 院校代码; unknown codes are a 422 with the codes."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    found = dict(
+        session.execute(
+            select(University.code, University.id).where(University.code.in_(wanted))
+        ).all()
+    )
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise InvalidFair(
+            INVALID,
+            fields={"university_ids": f"院校代码不存在 (unknown codes): {', '.join(unknown)}"},
+        )
+    return [found[code] for code in wanted]

@@ -10,6 +10,7 @@ from starlette.types import Scope
 from jobs_api.web import (
     auth_pages,
     employer_pages,
+    fair_pages,
     graduate_pages,
     job_pages,
     job_review_pages,
@@ -39,6 +40,8 @@ PAGE_ROUTERS = (
     employer_pages.public_router,
     job_pages.router,
     job_review_pages.router,
+    fair_pages.public_router,
+    fair_pages.router,
 )
 
 

@@ -41,6 +41,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
             MenuItem(N_("职位搜索"), "/jobs"),
             MenuItem(N_("为你推荐"), "/recommendations"),
             MenuItem(N_("我的申请"), "/applications"),
+            MenuItem(N_("专场招聘会"), "/fairs"),
             MenuItem(N_("就业指导"), "/guidance"),
             MenuItem(N_("个人资料"), "/me/profile"),
             MenuItem(N_("我的简历"), "/me/resumes"),
@@ -55,7 +56,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
             MenuItem(N_("单位认证"), "/employer/verification"),
             MenuItem(N_("职位管理"), "/employer/jobs"),
             MenuItem(N_("候选人"), "/employer/candidates"),
-            MenuItem(N_("专场招聘会"), "/fairs"),
+            MenuItem(N_("专场招聘会"), "/employer/fairs"),
         ),
     ),
     RoleMenu(
@@ -68,6 +69,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
             MenuItem(N_("学籍管理"), "/office/registry"),
             MenuItem(N_("毕业生名单"), "/office/graduates"),
             MenuItem(N_("账号预开通"), "/office/preactivate"),
+            MenuItem(N_("招聘会管理"), "/office/fairs"),
             MenuItem(N_("就业统计"), "/office/statistics"),
             MenuItem(N_("内容审核"), "/office/content-reviews"),
         ),
@@ -90,6 +92,10 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("学籍管理"), "/office/registry"),
         MenuItem(N_("毕业生名单"), "/office/graduates"),
         MenuItem(N_("账号预开通"), "/office/preactivate", frozenset({"career_office"})),
+        MenuItem(N_("招聘会管理"), "/office/fairs"),
     ),
-    "employer": (MenuItem(N_("单位主页"), "/employer"),),
+    "employer": (
+        MenuItem(N_("单位主页"), "/employer"),
+        MenuItem(N_("专场招聘会"), "/employer/fairs"),
+    ),
 }
