@@ -19,6 +19,7 @@ from jobs_api.web import (
     privacy_pages,
     profile_pages,
     registry_pages,
+    search_pages,
 )
 from jobs_api.web.errors import install_html_errors
 from jobs_api.web.session_cookie import WebSessionMiddleware
@@ -40,6 +41,7 @@ PAGE_ROUTERS = (
     employer_pages.public_router,
     job_pages.router,
     job_review_pages.router,
+    search_pages.router,
     fair_pages.public_router,
     fair_pages.router,
 )

@@ -78,6 +78,9 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
 
 ROLE_KEYS: tuple[str, ...] = tuple(menu.key for menu in ROLE_MENUS)
 
+# Links in the main navigation for everyone, signed in or not (after 首页).
+TOP_LINKS: tuple[MenuItem, ...] = (MenuItem(N_("找工作"), "/jobs"),)
+
 
 # The pages of a signed-in area, shown as tabs above them (the first one is the area's home).
 AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {

@@ -36,7 +36,7 @@ from jobs_api.web.i18n import (
     normalize_locale,
 )
 from jobs_api.web.messages import localize
-from jobs_api.web.navigation import AREA_MENUS, ROLE_MENUS
+from jobs_api.web.navigation import AREA_MENUS, ROLE_MENUS, TOP_LINKS
 from jobs_api.web.session_cookie import RefreshCoalescer
 from jobs_api.web.viewer import Viewer
 
@@ -128,6 +128,7 @@ class WebShell:
         env.globals["asset"] = self.asset_url
         env.globals["role_menus"] = ROLE_MENUS
         env.globals["area_menus"] = AREA_MENUS
+        env.globals["top_links"] = TOP_LINKS
         env.filters["service_text"] = lambda message: localize(str(message), locale)
         env.filters["local_time"] = local_time
         return env
