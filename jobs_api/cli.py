@@ -30,6 +30,7 @@ from jobs_api.core.queue import start_embedded_server
 from jobs_api.core.schema import upgrade_schema
 from jobs_api.core.settings import Settings, get_settings
 from jobs_api.core.worker import run_worker
+from jobs_api.demo.fairs import create_demo_fairs
 from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
 from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
@@ -148,6 +149,7 @@ def _demo_accounts(settings: Settings) -> None:
     try:
         with job_session(build_session_factory(engine)) as session:
             accounts = create_demo_accounts(session, settings)
+            create_demo_fairs(session)
     finally:
         engine.dispose()
     table = Table(title="演示账号 / demo accounts (development only)")
