@@ -35,6 +35,7 @@ from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
 from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
+from jobs_api.interviews.tasks import send_reminders_now
 from jobs_api.jobs.deadlines import close_expired_jobs
 from jobs_api.jobs.occupation_suggest import (
     OccupationSuggester,
@@ -225,6 +226,17 @@ def close_expired_jobs_command(
     finally:
         container.close()
     console.print(f"[green]closed {closed} jobs past their deadline[/]")
+
+
+@app.command("send-interview-reminders")
+def send_interview_reminders_command() -> None:
+    """Send the due interview reminders (the worker also does this every 15 minutes)."""
+    container = build_container(_settings())
+    try:
+        sent = send_reminders_now(container)
+    finally:
+        container.close()
+    console.print(f"[green]sent {sent} interview reminders[/]")
 
 
 def _occupation_suggester(settings: Settings) -> OccupationSuggester:

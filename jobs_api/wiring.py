@@ -14,6 +14,7 @@ from employer_verification.tasks import schedule_daily_expiry
 from jobs_api.core.container import Container
 from jobs_api.core.outbox import HandlerRegistry
 from jobs_api.employers import events as employer_events
+from jobs_api.interviews.tasks import schedule_interview_reminders
 from jobs_api.jobs import events as job_events
 from jobs_api.jobs.employer_sync import sync_after_profile_change
 from jobs_api.jobs.screening_port import (
@@ -108,4 +109,5 @@ def schedule_periodic_jobs(container: Container) -> list[str]:
     return [
         schedule_daily_expiry(container.queue),
         schedule_hourly_deadline_close(container.queue),
+        schedule_interview_reminders(container.queue),
     ]

@@ -27,7 +27,7 @@ def next_run(now: datetime) -> datetime:
     return floor + REMINDER_INTERVAL
 
 
-def schedule_reminders(queue: QueueConnection, now: datetime | None = None) -> str:
+def schedule_interview_reminders(queue: QueueConnection, now: datetime | None = None) -> str:
     """Schedule the reminder run of the next quarter hour; returns its job id."""
     now = now or utcnow()
     run_at = next_run(now)
@@ -48,4 +48,4 @@ def send_interview_reminders_job() -> int:
     try:
         return send_reminders_now(container)
     finally:
-        schedule_reminders(container.queue)
+        schedule_interview_reminders(container.queue)
