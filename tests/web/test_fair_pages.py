@@ -188,3 +188,16 @@ def test_statistics_with_chart_for_the_organizer(
         assert f'data-stat="{stat}">{value}<' in page.text
     assert 'data-testid="fair-chart"' in page.text
     assert "<svg" in page.text and "<script>" not in page.text  # no inline script
+
+
+def test_the_list_in_english(browser: Browser, people: People, container: Container) -> None:
+    with job_session(container.session_factory) as session:
+        make_fair(session, [people.zju], created_by=people.office.id, title="Cloud Computing Fair")
+    browser.sign_in("zhangwei")
+    page = browser.get("/fairs?lang=en")
+    assert page.status_code == 200
+    assert '<html lang="en">' in page.text
+    for text in ("Upcoming and ongoing", "For your university", "1 fairs", "Filter fairs"):
+        assert text in page.text
+    for chinese in ("为你的学校举办", "即将开始", "参会单位"):
+        assert chinese not in page.text
