@@ -77,7 +77,10 @@ class FairOut(BaseModel):
     organizer_level: str
     organizer_name: str = Field(description="the university, the province, or 全国")
     organizer_province_code: str | None
-    universities: list[UniversityRef]
+    universities: list[UniversityRef] = Field(
+        description="participating universities by code (lists: the first 10 of each fair)"
+    )
+    university_count: int = 0
     for_my_university: bool = Field(
         default=False, description="a signed-in graduate's university takes part (为你的学校举办)"
     )

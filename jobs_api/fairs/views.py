@@ -40,17 +40,38 @@ def phase_of(fair: Fair, today: date | None = None) -> FairWhen:
     return FairWhen.PAST
 
 
-def _universities(session: Session, ids: list[int]) -> dict[int, list[UniversityRef]]:
-    rows = session.execute(
-        select(FairUniversity.fair_id, University.id, University.code, University.name)
+def _universities(
+    session: Session, ids: list[int], per_fair: int | None
+) -> tuple[dict[int, list[UniversityRef]], dict[int, int]]:
+    """Participating universities of each fair by code (the first ``per_fair`` of each when
+    given: a national fair has hundreds), and how many there are."""
+    counts = dict(
+        session.execute(
+            select(FairUniversity.fair_id, func.count())
+            .where(FairUniversity.fair_id.in_(ids))
+            .group_by(FairUniversity.fair_id)
+        ).all()
+    )
+    rank = (
+        func.row_number()
+        .over(partition_by=FairUniversity.fair_id, order_by=University.code)
+        .label("rank")
+    )
+    ranked = (
+        select(FairUniversity.fair_id, University.id, University.code, University.name, rank)
         .join(University, University.id == FairUniversity.university_id)
         .where(FairUniversity.fair_id.in_(ids))
-        .order_by(FairUniversity.fair_id, University.code)
+        .subquery()
     )
+    query = select(ranked.c.fair_id, ranked.c.id, ranked.c.code, ranked.c.name)
+    if per_fair is not None:
+        query = query.where(ranked.c.rank <= per_fair)
     found: dict[int, list[UniversityRef]] = defaultdict(list)
-    for fair_id, uid, code, name in rows:
+    for fair_id, uid, code, name in session.execute(
+        query.order_by(ranked.c.fair_id, ranked.c.code)
+    ):
         found[fair_id].append(UniversityRef(id=uid, code=code, name=name))
-    return found
+    return found, {fair_id: int(n) for fair_id, n in counts.items()}
 
 
 def employer_counts(session: Session, ids: list[int]) -> dict[int, int]:
@@ -100,15 +121,23 @@ def _organizer_names(session: Session, fairs: Sequence[Fair]) -> dict[int, str]:
     return names
 
 
+LIST_UNIVERSITIES = 10
+
+
 def fair_outs(
-    session: Session, fairs: Sequence[Fair], *, for_me: set[int] | None = None
+    session: Session,
+    fairs: Sequence[Fair],
+    *,
+    for_me: set[int] | None = None,
+    universities_per_fair: int | None = LIST_UNIVERSITIES,
 ) -> list[FairOut]:
     """The fairs as :class:`FairOut`, in the given order; ``for_me`` holds the ids of fairs
-    the signed-in graduate's university takes part in."""
+    the signed-in graduate's university takes part in. Lists name the first
+    ``universities_per_fair`` participants of each fair (``university_count`` has them all)."""
     if not fairs:
         return []
     ids = [f.id for f in fairs]
-    universities = _universities(session, ids)
+    universities, university_counts = _universities(session, ids, universities_per_fair)
     employers = employer_counts(session, ids)
     jobs = job_counts(session, ids)
     organizers = _organizer_names(session, fairs)
@@ -135,6 +164,7 @@ def fair_outs(
             organizer_name=organizers[f.id],
             organizer_province_code=f.organizer_province_code,
             universities=universities.get(f.id, []),
+            university_count=university_counts.get(f.id, 0),
             for_my_university=f.id in (for_me or set()),
             employer_count=employers.get(f.id, 0),
             job_count=jobs.get(f.id, 0),
@@ -146,4 +176,7 @@ def fair_outs(
 
 
 def fair_out(session: Session, fair: Fair, *, for_me: bool = False) -> FairOut:
-    return fair_outs(session, [fair], for_me={fair.id} if for_me else None)[0]
+    """One fair with all its participating universities."""
+    return fair_outs(
+        session, [fair], for_me={fair.id} if for_me else None, universities_per_fair=None
+    )[0]

@@ -54,6 +54,7 @@ JobId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PAGE_SIZE: Final = 20
 FORM_FIELDS: Final = ("title", "theme", "industry_code", "starts_on", "ends_on", "description")
 CHART_WIDTH: Final = 100.0
+CHART_ROWS: Final = 15
 
 STATUS_LABELS: Final = {
     "draft": N_("草稿"),
@@ -269,8 +270,10 @@ async def new_fair_submit(
 
 
 def _chart(stats: FairStatsOut) -> list[dict[str, Any]]:
-    """Bars of applications and offers by university, widths in percent of the largest."""
-    largest = max([r.applications for r in stats.by_university] + [1])
+    """Bars of applications and offers of the universities with most applications, widths
+    in percent of the largest."""
+    top = sorted(stats.by_university, key=lambda r: (-r.applications, -r.offers))[:CHART_ROWS]
+    largest = max([r.applications for r in top] + [1])
     return [
         {
             "name": row.name,
@@ -279,7 +282,7 @@ def _chart(stats: FairStatsOut) -> list[dict[str, Any]]:
             "applications_width": round(CHART_WIDTH * row.applications / largest, 1),
             "offers_width": round(CHART_WIDTH * row.offers / largest, 1),
         }
-        for row in stats.by_university
+        for row in top
     ]
 
 

@@ -13,6 +13,7 @@ from jobs_api.fairs.models import FairStatus, OrganizerLevel
 from jobs_api.jobs.models import JobStatus
 from jobs_api.jobs.posting import china_today
 from tests.factories.fairs import attach_job, make_fair, register_employer
+from tests.factories.identity import make_university
 from tests.factories.jobs import make_job
 from tests.fairs.conftest import World
 
@@ -106,3 +107,20 @@ def test_fair_page_shows_only_jobs_graduates_can_see(
     detail = api.get(f"{FAIRS}/{fair.id}").json()
     assert detail["employers"] == [] and detail["jobs"] == []
     assert api.get(f"{FAIRS}/999999").status_code == 404
+
+
+def test_lists_name_the_first_universities_and_the_page_all(
+    api: TestClient, world: World, db: Session
+) -> None:
+    many = [world.zju, world.zjut, world.nju] + [
+        make_university(db, code=f"1{n:04d}", name=f"示例大学{n}", city="330100") for n in range(9)
+    ]
+    fair = make_fair(db, many, created_by=world.national.user.id, level=OrganizerLevel.NATIONAL)
+    db.commit()
+    listed = api.get(FAIRS).json()["items"][0]
+    assert listed["university_count"] == 12
+    assert len(listed["universities"]) == 10
+    codes = [u["code"] for u in listed["universities"]]
+    assert codes == sorted(codes)
+    detail = api.get(f"{FAIRS}/{fair.id}").json()["fair"]
+    assert len(detail["universities"]) == detail["university_count"] == 12

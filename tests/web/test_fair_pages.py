@@ -12,13 +12,15 @@ from sqlalchemy import select
 
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session
-from jobs_api.employers.models import Employer
-from jobs_api.fairs.models import Fair, FairJob, FairStatus, OrganizerLevel
+from jobs_api.employers.models import Employer, VerificationStatus
+from jobs_api.fairs.models import Fair, FairEmployer, FairJob, FairStatus, OrganizerLevel
 from jobs_api.identity.models import User
+from jobs_api.identity.principal import EmployerRole, Role
 from jobs_api.jobs.posting import china_today
 from tests.factories.applications import make_application, make_graduate_actor
 from tests.factories.fairs import attach_job, make_fair, make_offer, register_employer
-from tests.factories.jobs import make_job
+from tests.factories.identity import make_account
+from tests.factories.jobs import make_employer, make_job
 from tests.web.conftest import Browser, People
 
 
@@ -201,3 +203,30 @@ def test_the_list_in_english(browser: Browser, people: People, container: Contai
         assert text in page.text
     for chinese in ("为你的学校举办", "即将开始", "参会单位"):
         assert chinese not in page.text
+
+
+def test_an_unverified_employer_sees_the_refusal(
+    browser: Browser, people: People, container: Container
+) -> None:
+    with job_session(container.session_factory) as session:
+        fair = make_fair(session, [people.zju], created_by=people.office.id)
+        pending = make_employer(
+            session, name="杭州待审科技有限公司", status=VerificationStatus.NEEDS_REVIEW
+        )
+        make_account(
+            session,
+            people.kit,
+            Role.EMPLOYER_MEMBER,
+            username="hr-pending",
+            employer_id=pending.id,
+            employer_role=EmployerRole.OWNER,
+        )
+        fair_id = fair.id
+    browser.sign_in("hr-pending")
+    response = browser.post(
+        f"/employer/fairs/{fair_id}/register", {"booth_intro": ""}, token_from="/employer/fairs"
+    )
+    assert response.status_code == 403
+    assert "单位尚未通过认证" in response.text
+    with job_session(container.session_factory) as session:
+        assert session.scalars(select(FairEmployer)).all() == []
