@@ -8,12 +8,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from jobs_api.web import (
+    agreement_pages,
     auth_pages,
     employer_pages,
     fair_pages,
     graduate_pages,
     job_pages,
     job_review_pages,
+    offer_pages,
     office_pages,
     pages,
     privacy_pages,
@@ -44,6 +46,9 @@ PAGE_ROUTERS = (
     search_pages.router,
     fair_pages.public_router,
     fair_pages.router,
+    agreement_pages.public_router,
+    agreement_pages.router,
+    offer_pages.router,
 )
 
 

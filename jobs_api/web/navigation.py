@@ -89,16 +89,19 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("个人资料"), "/me/profile"),
         MenuItem(N_("我的简历"), "/me/resumes"),
         MenuItem(N_("隐私与授权"), "/me/privacy"),
+        MenuItem(N_("录用与签约"), "/me/offers"),
     ),
     "office": (
         MenuItem(N_("工作台"), "/office"),
         MenuItem(N_("学籍管理"), "/office/registry"),
         MenuItem(N_("毕业生名单"), "/office/graduates"),
         MenuItem(N_("账号预开通"), "/office/preactivate", frozenset({"career_office"})),
+        MenuItem(N_("签约审核"), "/office/agreements"),
         MenuItem(N_("招聘会管理"), "/office/fairs"),
     ),
     "employer": (
         MenuItem(N_("单位主页"), "/employer"),
+        MenuItem(N_("录用与签约"), "/employer/agreements"),
         MenuItem(N_("专场招聘会"), "/employer/fairs"),
     ),
 }
