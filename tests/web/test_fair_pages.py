@@ -142,6 +142,7 @@ def test_employer_registers_attaches_and_the_fair_page_links_to_apply(
         job = make_job(session, session.get_one(Employer, employer_id), title="数据分析师")
         fair_id, job_id = fair.id, job.id
     browser.sign_in("hr-owner")
+    assert 'data-testid="employer-register"' in browser.get(f"/fairs/{fair_id}").text
     page = browser.get("/employer/fairs")
     assert page.status_code == 200 and f'action="/employer/fairs/{fair_id}/register"' in page.text
     registered = browser.post(
