@@ -1,4 +1,4 @@
-"""Job lifecycle (API and pages): occupation suggestion, edit, the employer's job list."""
+"""Job lifecycle (API and pages): occupation suggestion, the employer's job list, editing."""
 
 from __future__ import annotations
 
@@ -6,4 +6,7 @@ from tests.identity.matrix import E, Row
 
 ROWS: Row = {
     ("POST", "/api/v1/jobs/occupation-suggestions"): frozenset({E}),
+    ("GET", "/employer/jobs"): frozenset({E}),
+    ("GET", "/employer/jobs/{job_id}/edit"): frozenset({E}),
+    ("POST", "/employer/jobs/{job_id}/edit"): frozenset({E}),
 }
