@@ -15,6 +15,7 @@ from typing import Any, Final
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from jobs_api.applications.errors import ApplicationNotFound
 from jobs_api.applications.models import Application
 from jobs_api.core.db import utcnow
 from jobs_api.employers.models import Employer
@@ -205,6 +206,36 @@ def employer_calendar(
         query = query.where(Interview.status == status)
     rows = _rows(session, query.order_by(Interview.id).limit(CALENDAR_LIMIT))
     return sorted(rows, key=lambda r: (r.sort_time, r.interview.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationTarget:
+    """The application an employer schedules an interview on, as the form shows it."""
+
+    application_id: int
+    user_id: int
+    job_title: str
+    candidate_name: str
+    status: str
+
+
+def application_target(
+    session: Session, principal: Principal, application_id: int
+) -> ApplicationTarget:
+    """An own application of the member's employer (others' are 404)."""
+    employer_id = member_employer_id(principal)
+    found = session.execute(
+        select(Application, Job.title, StudentRecord.name)
+        .join(Job, Job.id == Application.job_id)
+        .join(StudentRecord, StudentRecord.id == Application.student_record_id)
+        .where(Application.id == application_id)
+    ).first()
+    if found is None or found[0].employer_id != employer_id:
+        raise ApplicationNotFound("申请不存在 (no such application)")
+    application, job_title, candidate_name = found
+    return ApplicationTarget(
+        application.id, application.user_id, job_title, candidate_name, application.status
+    )
 
 
 def employer_row(session: Session, principal: Principal, interview_id: int) -> Row:

@@ -89,6 +89,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("个人资料"), "/me/profile"),
         MenuItem(N_("我的简历"), "/me/resumes"),
         MenuItem(N_("隐私与授权"), "/me/privacy"),
+        MenuItem(N_("我的面试"), "/me/interviews"),
         MenuItem(N_("录用与签约"), "/me/offers"),
     ),
     "office": (
@@ -101,6 +102,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
     ),
     "employer": (
         MenuItem(N_("单位主页"), "/employer"),
+        MenuItem(N_("面试日程"), "/employer/interviews"),
         MenuItem(N_("录用与签约"), "/employer/agreements"),
         MenuItem(N_("专场招聘会"), "/employer/fairs"),
     ),
