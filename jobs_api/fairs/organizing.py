@@ -120,7 +120,7 @@ def list_organized(
 # --- validation --------------------------------------------------------------------------------
 
 
-def _check_values(session: Session, values: dict[str, Any], changed: set[str]) -> dict[str, str]:
+def _check_values(session: Session, values: dict[str, Any], changed: set[str]) -> None:
     problems: dict[str, str] = {}
     code = values.get("industry_code")
     if code:
@@ -142,7 +142,6 @@ def _check_values(session: Session, values: dict[str, Any], changed: set[str]) -
             problems["starts_on"] = "开始日期不能晚于一年以后 (at most a year ahead)"
     if problems:
         raise InvalidFair(INVALID, fields=problems)
-    return problems
 
 
 def _participants(

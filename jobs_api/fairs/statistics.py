@@ -15,7 +15,7 @@ Definitions (documented in :class:`jobs_api.fairs.schemas.FairStatsOut`):
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from jobs_api.agreements.models import Offer, OfferStatus
@@ -39,31 +39,30 @@ def fair_statistics(session: Session, principal: Principal, fair_id: int) -> Fai
         .join(Job, Job.id == FairJob.job_id)
         .where(FairJob.fair_id == fair.id)
     ).one()
-    counted = (
-        select(Application.id, Application.university_id)
+    # One pass over the fair's applications (index on applications.fair_id), each joined to
+    # the fair's job row (unique on fair_id, job_id) and to its offers, grouped by university.
+    offer_ok = (Offer.application_id == Application.id) & (
+        Offer.status != OfferStatus.WITHDRAWN.value
+    )
+    rows_by_university = session.execute(
+        select(
+            Application.university_id,
+            func.count(distinct(Application.id)),
+            func.count(Offer.id),
+            func.coalesce(
+                func.sum(case((Offer.status == OfferStatus.ACCEPTED.value, 1), else_=0)), 0
+            ),
+        )
         .join(FairJob, (FairJob.job_id == Application.job_id) & (FairJob.fair_id == fair.id))
+        .outerjoin(Offer, offer_ok)
         .where(
             Application.fair_id == fair.id,
             Application.status != ApplicationStatus.WITHDRAWN.value,
         )
-        .subquery()
-    )
-    applications: dict[int, int] = dict(
-        session.execute(
-            select(counted.c.university_id, func.count()).group_by(counted.c.university_id)
-        ).all()
-    )
-    offer_rows = session.execute(
-        select(
-            counted.c.university_id,
-            func.count(),
-            func.sum(case((Offer.status == OfferStatus.ACCEPTED.value, 1), else_=0)),
-        )
-        .join(Offer, Offer.application_id == counted.c.id)
-        .where(Offer.status != OfferStatus.WITHDRAWN.value)
-        .group_by(counted.c.university_id)
+        .group_by(Application.university_id)
     ).all()
-    offers = {uid: (int(n), int(accepted or 0)) for uid, n, accepted in offer_rows}
+    applications = {uid: int(n) for uid, n, _, _ in rows_by_university}
+    offers = {uid: (int(n), int(accepted)) for uid, _, n, accepted in rows_by_university}
     participating = set(
         session.scalars(
             select(FairUniversity.university_id).where(FairUniversity.fair_id == fair.id)
