@@ -242,3 +242,15 @@ def resume_download(
     path = sent_file(data_dir, application.resume_sha256)
     _audit(session, principal, "application.resume_download", application)
     return path, application.resume_filename
+
+
+def job_choices(session: Session, principal: Principal, limit: int = 200) -> list[tuple[int, str]]:
+    """(id, title) of the employer's newest jobs, for the pipeline's job filter."""
+    employer_id = member_employer_id(principal)
+    rows = session.execute(
+        select(Job.id, Job.title)
+        .where(Job.employer_id == employer_id)
+        .order_by(Job.id.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.title) for row in rows]

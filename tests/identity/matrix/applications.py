@@ -25,4 +25,18 @@ ROWS: Row = {
     # API: inbox
     ("GET", "/api/v1/me/inbox"): SIGNED_IN,
     ("POST", "/api/v1/me/inbox/read"): SIGNED_IN,
+    # pages
+    ("GET", "/jobs/{job_id}/apply"): frozenset({G}),
+    ("POST", "/jobs/{job_id}/apply"): frozenset({G}),
+    ("GET", "/me/applications"): frozenset({G}),
+    ("GET", "/me/applications/{application_id}"): frozenset({G}),
+    ("POST", "/me/applications/{application_id}/withdraw"): frozenset({G}),
+    ("GET", "/employer/applications"): frozenset({E}),
+    ("POST", "/employer/applications/bulk"): frozenset({E}),
+    ("GET", "/employer/applications/{application_id}"): frozenset({E}),
+    ("POST", "/employer/applications/{application_id}/status"): frozenset({E}),
+    ("POST", "/employer/applications/{application_id}/notes"): frozenset({E}),
+    ("GET", "/employer/applications/{application_id}/resume"): frozenset({E}),
+    ("GET", "/me/inbox"): SIGNED_IN,
+    ("POST", "/me/inbox/read"): SIGNED_IN,
 }
