@@ -9,10 +9,12 @@ from starlette.types import Scope
 
 from jobs_api.web import (
     agreement_pages,
+    application_pages,
     auth_pages,
     employer_pages,
     fair_pages,
     graduate_pages,
+    inbox_pages,
     interview_pages,
     job_pages,
     job_review_pages,
@@ -44,6 +46,8 @@ PAGE_ROUTERS = (
     employer_pages.public_router,
     job_pages.router,
     job_review_pages.router,
+    application_pages.router,
+    inbox_pages.router,
     interview_pages.router,
     search_pages.router,
     fair_pages.public_router,
