@@ -40,7 +40,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
         items=(
             MenuItem(N_("职位搜索"), "/jobs"),
             MenuItem(N_("为你推荐"), "/recommendations"),
-            MenuItem(N_("我的申请"), "/applications"),
+            MenuItem(N_("我的申请"), "/me/applications"),
             MenuItem(N_("专场招聘会"), "/fairs"),
             MenuItem(N_("就业指导"), "/guidance"),
             MenuItem(N_("个人资料"), "/me/profile"),
@@ -55,6 +55,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
         items=(
             MenuItem(N_("单位认证"), "/employer/verification"),
             MenuItem(N_("职位管理"), "/employer/jobs"),
+            MenuItem(N_("投递管理"), "/employer/applications"),
             MenuItem(N_("候选人"), "/employer/candidates"),
             MenuItem(N_("专场招聘会"), "/employer/fairs"),
         ),
@@ -89,6 +90,8 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("个人资料"), "/me/profile"),
         MenuItem(N_("我的简历"), "/me/resumes"),
         MenuItem(N_("隐私与授权"), "/me/privacy"),
+        MenuItem(N_("我的申请"), "/me/applications"),
+        MenuItem(N_("消息中心"), "/me/inbox"),
         MenuItem(N_("我的面试"), "/me/interviews"),
         MenuItem(N_("录用与签约"), "/me/offers"),
     ),
@@ -102,6 +105,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
     ),
     "employer": (
         MenuItem(N_("单位主页"), "/employer"),
+        MenuItem(N_("投递管理"), "/employer/applications"),
         MenuItem(N_("面试日程"), "/employer/interviews"),
         MenuItem(N_("录用与签约"), "/employer/agreements"),
         MenuItem(N_("专场招聘会"), "/employer/fairs"),
