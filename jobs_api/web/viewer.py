@@ -14,6 +14,7 @@ from jobs_api.core.errors import DomainError
 from jobs_api.identity.access import authenticate
 from jobs_api.identity.principal import Principal, Role
 from jobs_api.identity.profile import describe_account
+from jobs_api.inbox.service import unread_count
 from jobs_api.web.i18n import N_
 
 ROLE_LABELS: Final[dict[Role, str]] = {
@@ -42,6 +43,7 @@ class Viewer:
     role: Role
     scope_name: str | None
     session_id: str
+    unread: int = 0  # unread inbox messages (the header's badge)
 
     @property
     def role_label(self) -> str:
@@ -67,6 +69,7 @@ def load_viewer(session: Session, principal: Principal | None) -> Viewer | None:
         role=principal.role,
         scope_name=scope.university_name or scope.province_name or scope.employer_name,
         session_id=principal.session_id,
+        unread=unread_count(session, principal.user_id),
     )
 
 
