@@ -308,3 +308,24 @@ def test_own_list_filters_and_pages(api: TestClient, db: Session, container: Con
     assert [j["id"] for j in drafts["items"]] == [draft.id] and drafts["next_cursor"] is None
     bad = api.get(url, params={"cursor": "abc"}, headers=owner.headers)
     assert bad.status_code == 422
+
+
+def test_own_list_shows_counters_and_the_close_reason(
+    api: TestClient, db: Session, container: Container
+) -> None:
+    employer, owner = _owner(db, container)
+    live = make_job(db, employer)
+    live.view_count, live.application_count = 40, 6
+    live.deadline = china_today() + timedelta(days=3)
+    closed = make_job(db, employer, title="已关闭岗位")
+    db.commit()
+    assert api.post(f"{JOBS}/{closed.id}/close", headers=owner.headers).status_code == 200
+    items = {
+        j["id"]: j
+        for j in api.get("/api/v1/employers/me/jobs", headers=owner.headers).json()["items"]
+    }
+    assert (items[live.id]["view_count"], items[live.id]["application_count"]) == (40, 6)
+    assert items[live.id]["deadline"] == live.deadline.isoformat()
+    assert items[live.id]["closed_reason"] is None
+    assert items[closed.id]["status"] == "closed"
+    assert items[closed.id]["closed_reason"] == "employer"
