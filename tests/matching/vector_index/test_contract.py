@@ -7,7 +7,7 @@ import math
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pytest
@@ -17,6 +17,7 @@ from matching.vector_index import (
     VectorDimensionMismatch,
     VectorHit,
     VectorIndex,
+    VectorIndexStateError,
     VectorInputError,
     content_hash,
     reconcile,
@@ -26,7 +27,10 @@ from matching.vector_index.faiss_index import FaissVectorIndex
 from tests.servers import ELASTICSEARCH_ENV, require_server_url
 
 DIMENSION = 8
-IndexFactory = Callable[[], VectorIndex]
+
+
+class IndexFactory(Protocol):
+    def __call__(self, dimension: int = DIMENSION) -> VectorIndex: ...
 
 
 def unit(*components: float) -> list[float]:
@@ -61,20 +65,20 @@ def make_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Index
     """Makes indexes of one collection sharing one store, like two processes of one app."""
     if request.param == "faiss":
 
-        def make() -> VectorIndex:
-            return FaissVectorIndex(tmp_path / "vectors", "jobs", DIMENSION, index_prefix="test")
+        def make(dimension: int) -> VectorIndex:
+            return FaissVectorIndex(tmp_path / "vectors", "jobs", dimension, index_prefix="test")
 
     else:
         url = require_server_url(ELASTICSEARCH_ENV)
         prefix = f"gmtest-{uuid.uuid4().hex[:12]}"
 
-        def make() -> VectorIndex:
-            return ElasticsearchVectorIndex(url, "jobs", DIMENSION, index_prefix=prefix)
+        def make(dimension: int) -> VectorIndex:
+            return ElasticsearchVectorIndex(url, "jobs", dimension, index_prefix=prefix)
 
     made: list[VectorIndex] = []
 
-    def tracked() -> VectorIndex:
-        made.append(make())
+    def tracked(dimension: int = DIMENSION) -> VectorIndex:
+        made.append(make(dimension))
         return made[-1]
 
     yield tracked
@@ -224,6 +228,17 @@ def test_what_was_saved_is_found_by_a_new_index_object(
     assert again.count() == 3
     assert ids_of(again.search(QUERY, 3)) == [1, 3, 4]
     assert sorted(again.ids_with_hashes()) == [(job, content_hash(str(job))) for job in (1, 3, 4)]
+
+
+def test_a_collection_stored_with_another_dimension_is_a_state_error(
+    jobs: VectorIndex, make_index: IndexFactory
+) -> None:
+    jobs.save()
+
+    with pytest.raises(VectorIndexStateError, match="dimension") as caught:
+        make_index(dimension=DIMENSION * 2).load()
+    assert caught.value.status_code == 503
+    assert jobs.count() == 4
 
 
 def test_load_without_anything_stored_says_so(index: VectorIndex) -> None:
