@@ -45,11 +45,8 @@ Choice of index structure (issue 7 §2 and §6; measured in ``bench/bench_vector
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -74,6 +71,7 @@ from matching.vector_index.base import (
     validate_vectors,
     vector_collection_name,
 )
+from matching.vector_index.files import fsync_directory, replace_atomically
 
 KIND = "faiss"
 FORMAT_VERSION = 1
@@ -407,17 +405,18 @@ class FaissVectorIndex(VectorIndex):
         with self._lock:
             meta = self._read_meta_quietly()
             generation = int(meta.get("generation", 0)) + 1 if meta else 1
-            index_path, table_path = self._index_path(generation), self._table_path(generation)
-            with _temporary(self.directory, self.physical_name) as temp:
-                faiss.write_index(self._index, str(temp))
-                _fsync(temp)
-                os.replace(temp, index_path)
-            with _temporary(self.directory, self.physical_name) as temp:
-                with temp.open("wb") as handle:
-                    np.savez(handle, ids=self._ids, hashes=self._hashes)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp, table_path)
+            replace_atomically(
+                self.directory,
+                self.physical_name,
+                self._index_path(generation),
+                lambda path: faiss.write_index(self._index, str(path)),
+            )
+            replace_atomically(
+                self.directory,
+                self.physical_name,
+                self._table_path(generation),
+                self._write_table,
+            )
             payload = {
                 "format": FORMAT_VERSION,
                 "kind": KIND,
@@ -429,15 +428,19 @@ class FaissVectorIndex(VectorIndex):
                 "nprobe": self.nprobe,
                 "structure": self._structure(),
             }
-            with _temporary(self.directory, self.physical_name) as temp:
-                with temp.open("w") as handle:
-                    json.dump(payload, handle)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temp, self._meta_path)
-            _fsync_directory(self.directory)
+            replace_atomically(
+                self.directory,
+                self.physical_name,
+                self._meta_path,
+                lambda path: path.write_text(json.dumps(payload)),
+            )
+            fsync_directory(self.directory)
             for path in self._generation_files(keep=generation):
                 path.unlink(missing_ok=True)
+
+    def _write_table(self, path: Path) -> None:
+        with path.open("wb") as handle:
+            np.savez(handle, ids=self._ids, hashes=self._hashes)
 
     def _read_meta_quietly(self) -> dict[str, Any] | None:
         try:
@@ -498,32 +501,3 @@ class FaissVectorIndex(VectorIndex):
             for path in (self._index_path(generation), self._table_path(generation))
             if path.exists()
         )
-
-
-class _temporary:
-    """A temporary path in ``directory``, removed on exit unless it was moved away."""
-
-    def __init__(self, directory: Path, name: str) -> None:
-        descriptor, raw = tempfile.mkstemp(prefix=f"{name}..tmp-", dir=directory)
-        os.close(descriptor)
-        self.path = Path(raw)
-
-    def __enter__(self) -> Path:
-        return self.path
-
-    def __exit__(self, *exc: object) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Some filesystems refuse to fsync a directory; the files themselves are synced.
-    with contextlib.suppress(OSError):
-        _fsync(directory)
