@@ -54,7 +54,7 @@ class ReasonIn(BaseModel):
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    slot_id: int = Field(ge=1)
+    slot_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class GraduateRescheduleIn(BaseModel):

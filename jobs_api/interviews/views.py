@@ -21,7 +21,7 @@ from jobs_api.core.db import utcnow
 from jobs_api.employers.models import Employer
 from jobs_api.employers.scope import member_employer_id
 from jobs_api.identity.principal import Principal
-from jobs_api.interviews.errors import InterviewNotFound
+from jobs_api.interviews.errors import InterviewNotFound, InvalidInterview
 from jobs_api.interviews.models import Interview, InterviewSlot, InterviewStatus
 from jobs_api.interviews.notices import Names
 from jobs_api.interviews.schemas import GraduateInterviewOut, InterviewOut, SlotOut
@@ -34,6 +34,8 @@ OPEN_STATUSES: Final = frozenset(
 )
 AWAITING_GRADUATE: Final = frozenset({InterviewStatus.PROPOSED})
 CALENDAR_LIMIT: Final = 500
+MAX_CALENDAR_WINDOW: Final = timedelta(days=366)
+CALENDAR_YEARS: Final = range(2000, 2101)
 GRADUATE_LIMIT: Final = 200
 DEFAULT_CALENDAR_DAYS: Final = 28
 
@@ -187,7 +189,17 @@ def employer_calendar(
     (default: the next four weeks from now), earliest first."""
     employer_id = member_employer_id(principal)
     start = start or utcnow() - timedelta(hours=4)
+    if start.year not in CALENDAR_YEARS or (end is not None and end.year not in CALENDAR_YEARS):
+        raise InvalidInterview(
+            "日期须在 2000–2100 年之间 (dates must be within 2000-2100)",
+            fields={"start": "out_of_range"},
+        )
     end = end or start + timedelta(days=DEFAULT_CALENDAR_DAYS)
+    if end - start > MAX_CALENDAR_WINDOW:
+        raise InvalidInterview(
+            "查询范围不超过 366 天 (the window may span at most 366 days)",
+            fields={"end": "window_too_long"},
+        )
     slot_in_range = exists().where(
         InterviewSlot.interview_id == Interview.id,
         InterviewSlot.starts_at < end,

@@ -377,6 +377,8 @@ def employer_calendar(
     notice: str = "",
     interview: int | None = None,
 ) -> Response:
+    if start is not None and start.year not in views.CALENDAR_YEARS:
+        start = None
     return _calendar_page(
         request,
         session,
@@ -501,7 +503,7 @@ def confirm(
     _: CsrfChecked,
     slot_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
-    if not slot_id.isdigit():
+    if not slot_id.isdigit() or int(slot_id) > 2**31 - 1:
         message = translate(request, N_("请选择一个面试时段。"))
         return _graduate_page(
             request,

@@ -118,6 +118,8 @@ def test_a_slot_of_another_interview_is_refused(
     response = _post(client, hiring, f"{mine.id}/confirm", {"slot_id": slot_id})
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {"slot_id": "unknown_slot"}
+    huge = _post(client, hiring, f"{mine.id}/confirm", {"slot_id": 2**40})
+    assert huge.status_code == 422
 
 
 def test_confirming_a_clashing_slot_names_the_other_interview(

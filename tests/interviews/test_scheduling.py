@@ -293,3 +293,17 @@ def test_the_calendar_lists_own_interviews_in_the_window(
     assert [i["id"] for i in items["items"]] == [later.id]
     one = client.get(f"{API}/interviews/{soon.id}", headers=hiring.member.headers)
     assert one.status_code == 200 and one.json()["status"] == "confirmed"
+
+
+def test_calendar_windows_out_of_range_are_refused(client: TestClient, hiring: Hiring) -> None:
+    url = f"{API}/interviews"
+    far = {"start": "9999-12-31T00:00:00+00:00"}
+    response = client.get(url, params=far, headers=hiring.member.headers)
+    assert response.status_code == 422 and response.json()["error"]["fields"] == {
+        "start": "out_of_range"
+    }
+    long = {"start": at_hour(0, 0).isoformat(), "end": at_hour(400, 0).isoformat()}
+    response = client.get(url, params=long, headers=hiring.member.headers)
+    assert response.status_code == 422 and "end" in response.json()["error"]["fields"]
+    naive = client.get(url, params={"start": "2030-01-01T00:00:00"}, headers=hiring.member.headers)
+    assert naive.status_code == 422

@@ -147,6 +147,7 @@ def test_busy_times_and_flags_without_other_employers_names(
     assert done.status_code == 303
     calendar = browser.get("/employer/interviews").text
     assert calendar.count('data-testid="busy"') == 1
+    assert browser.get("/employer/interviews?start=9999-12-31").status_code == 200
     assert "海曙" not in calendar and "外贸" not in calendar
 
 
@@ -201,6 +202,10 @@ def test_a_clash_is_refused_with_the_other_interview_named(
     assert "宁波海曙贸易有限公司" in refused.text and "外贸业务员" in refused.text
     none_chosen = browser.post(f"/me/interviews/{mine.id}/confirm", {}, token_from="/me/interviews")
     assert none_chosen.status_code == 422 and "请选择一个面试时段" in none_chosen.text
+    huge = browser.post(
+        f"/me/interviews/{mine.id}/confirm", {"slot_id": "9" * 12}, token_from="/me/interviews"
+    )
+    assert huge.status_code == 422
 
 
 def test_reschedule_and_decline_from_the_page(
