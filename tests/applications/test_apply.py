@@ -4,6 +4,7 @@ stays available to the employer after the graduate deletes it."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -12,10 +13,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobs_api.applications.apply import insert_live
+from jobs_api.applications.apply import apply, insert_live
 from jobs_api.applications.errors import AlreadyApplied
 from jobs_api.applications.files import application_file_path
 from jobs_api.applications.models import Application
+from jobs_api.applications.schemas import ApplyIn
 from jobs_api.core.container import Container
 from jobs_api.employers.models import VerificationStatus
 from jobs_api.fairs.models import Fair, FairJob
@@ -270,3 +272,44 @@ def test_applying_from_a_fair_needs_the_job_in_that_fair(
     done = _apply(api, graduate, in_fair.id, fair_id=fair.id)
     assert done.status_code == 201
     assert done.json()["fair_id"] == fair.id
+
+
+def test_two_simultaneous_applications_leave_one(
+    db: Session, container: Container, campus: Campus
+) -> None:
+    """Two requests of the same graduate in flight at once (double submit): the second waits
+    for the first (the job's row lock on PostgreSQL, the write lock on SQLite), then meets
+    the unique index and gets ``already_applied``; the counter counts one."""
+    settings = container.settings
+    graduate = make_graduate_actor(db, settings, university=campus.zju)
+    give_resume(db, settings, graduate)
+    job = make_job(db, make_employer(db))
+    db.commit()
+    first = container.session_factory()
+    second = container.session_factory()
+    outcome: list[BaseException | int] = []
+
+    def late_request() -> None:
+        try:
+            made = apply(second, graduate.principal, settings.data_dir, job.id, ApplyIn())
+            second.commit()
+            outcome.append(made.id)
+        except BaseException as error:
+            second.rollback()
+            outcome.append(error)
+
+    try:
+        winner = apply(first, graduate.principal, settings.data_dir, job.id, ApplyIn())
+        racer = threading.Thread(target=late_request)
+        racer.start()
+        racer.join(timeout=0.5)
+        assert racer.is_alive(), "the second request must wait for the first"
+        first.commit()
+        racer.join(timeout=30)
+        assert not racer.is_alive()
+    finally:
+        first.close()
+        second.close()
+    assert len(outcome) == 1 and isinstance(outcome[0], AlreadyApplied)
+    assert outcome[0].fields == {"application_id": str(winner.id)}
+    assert _count(db, job.id) == 1
