@@ -15,7 +15,7 @@ Definitions (documented in :class:`jobs_api.fairs.schemas.FairStatsOut`):
 
 from __future__ import annotations
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from jobs_api.agreements.models import Offer, OfferStatus
@@ -39,22 +39,31 @@ def fair_statistics(session: Session, principal: Principal, fair_id: int) -> Fai
         .join(Job, Job.id == FairJob.job_id)
         .where(FairJob.fair_id == fair.id)
     ).one()
-    # One pass over the fair's applications (index on applications.fair_id), each joined to
-    # the fair's job row (unique on fair_id, job_id) and to its offers, grouped by university.
-    offer_ok = (Offer.application_id == Application.id) & (
-        Offer.status != OfferStatus.WITHDRAWN.value
+    # Offers on jobs of the fair (index on offers.job_id), summed per application first, then
+    # one pass over the fair's applications (index on applications.fair_id), each joined to
+    # the fair's job row (unique on fair_id, job_id), grouped by university: no DISTINCT.
+    fair_jobs = select(FairJob.job_id).where(FairJob.fair_id == fair.id)
+    per_application = (
+        select(
+            Offer.application_id.label("application_id"),
+            func.count().label("offers"),
+            func.sum(case((Offer.status == OfferStatus.ACCEPTED.value, 1), else_=0)).label(
+                "accepted"
+            ),
+        )
+        .where(Offer.job_id.in_(fair_jobs), Offer.status != OfferStatus.WITHDRAWN.value)
+        .group_by(Offer.application_id)
+        .subquery()
     )
     rows_by_university = session.execute(
         select(
             Application.university_id,
-            func.count(distinct(Application.id)),
-            func.count(Offer.id),
-            func.coalesce(
-                func.sum(case((Offer.status == OfferStatus.ACCEPTED.value, 1), else_=0)), 0
-            ),
+            func.count(),
+            func.coalesce(func.sum(per_application.c.offers), 0),
+            func.coalesce(func.sum(per_application.c.accepted), 0),
         )
         .join(FairJob, (FairJob.job_id == Application.job_id) & (FairJob.fair_id == fair.id))
-        .outerjoin(Offer, offer_ok)
+        .outerjoin(per_application, per_application.c.application_id == Application.id)
         .where(
             Application.fair_id == fair.id,
             Application.status != ApplicationStatus.WITHDRAWN.value,

@@ -55,6 +55,7 @@ def test_statistics_count_applications_and_offers_by_university(
     through(world.graduate, world.other_job, other_fair.id)  # through another fair
     through(world.graduate, outside_job, fair.id)  # job not attached
     make_offer(db, a1, issued_by=world.hr.user.id, status=OfferStatus.ACCEPTED)
+    make_offer(db, a1, issued_by=world.hr.user.id, status=OfferStatus.DECLINED)  # an earlier one
     make_offer(db, a2, issued_by=world.other_hr.user.id)
     make_offer(db, a3, issued_by=world.hr.user.id, status=OfferStatus.WITHDRAWN)
     db.commit()
@@ -63,10 +64,10 @@ def test_statistics_count_applications_and_offers_by_university(
     assert response.status_code == 200, response.text
     stats = response.json()
     assert (stats["employers"], stats["jobs"], stats["headcount"]) == (2, 2, 6)
-    assert (stats["applications"], stats["offers"], stats["offers_accepted"]) == (3, 2, 1)
+    assert (stats["applications"], stats["offers"], stats["offers_accepted"]) == (3, 3, 1)
     rows = {r["name"]: r for r in stats["by_university"]}
     assert set(rows) == {"浙江大学", "浙江工业大学", "南京大学"}
-    assert (rows["浙江大学"]["applications"], rows["浙江大学"]["offers"]) == (2, 2)
+    assert (rows["浙江大学"]["applications"], rows["浙江大学"]["offers"]) == (2, 3)
     assert rows["浙江大学"]["offers_accepted"] == 1
     assert rows["浙江工业大学"]["participating"] and rows["浙江工业大学"]["applications"] == 0
     assert not rows["南京大学"]["participating"]
