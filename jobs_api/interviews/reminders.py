@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs_api.applications.models import Application
@@ -60,16 +60,22 @@ def send_batch(session: Session, now: datetime, after_id: int, limit: int) -> tu
         .order_by(Interview.id)
         .limit(limit)
     ).all()
-    sent = 0
+    reminded: list[int] = []
     for interview, job_title, employer_name in rows:
         kind = reminder_kind(interview, now)
         if kind is None:
             continue
         notices.reminder(session, interview, Names(job_title, employer_name), kind)
-        interview.reminder_sent_at = now
-        sent += 1
+        reminded.append(interview.id)
+    if reminded:  # one statement for the batch, not one per interview
+        session.execute(
+            update(Interview)
+            .where(Interview.id.in_(reminded))
+            .values(reminder_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.flush()
-    return len(rows), sent, rows[-1][0].id if rows else after_id
+    return len(rows), len(reminded), rows[-1][0].id if rows else after_id
 
 
 def send_due_reminders(
