@@ -122,7 +122,8 @@ def list_employer_applications(
     limit: Annotated[int, Query(ge=1, le=200)] = pipeline.DEFAULT_PAGE,
 ) -> EmployerApplicationPageOut:
     """Applications to the employer's jobs, newest first, by job and status; applicants are
-    shown with registry facts (name, university, major, degree, year), never ID or phone."""
+    shown with registry facts (name, university, major, degree, year), never ID or phone.
+    Withdrawn applications are listed only with ``status=withdrawn``."""
     return pipeline.list_applications(
         session, principal, job_id=job_id, status=status, cursor=cursor, limit=limit
     )
@@ -199,7 +200,8 @@ def add_application_note(
 def download_application_resume(
     principal: Member, session: SessionDep, settings: SettingsDep, application_id: Id
 ) -> FileResponse:
-    """The PDF résumé the graduate sent with this application (the download is audited)."""
+    """The PDF résumé the graduate sent with this application (the download is audited);
+    403 ``application_withdrawn`` once the graduate withdrew it."""
     path, filename = pipeline.resume_download(session, principal, settings.data_dir, application_id)
     return FileResponse(
         path,

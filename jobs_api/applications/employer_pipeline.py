@@ -17,7 +17,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs_api.applications.errors import ApplicationNotFound, InvalidCursor, StatusNotAllowed
+from jobs_api.applications.errors import (
+    ApplicationNotFound,
+    InvalidCursor,
+    ResumeWithdrawn,
+    StatusNotAllowed,
+)
 from jobs_api.applications.files import sent_file
 from jobs_api.applications.models import Application, ApplicationNote, ApplicationStatus
 from jobs_api.applications.pipeline import (
@@ -80,13 +85,16 @@ def list_applications(
     limit: int = DEFAULT_PAGE,
 ) -> EmployerApplicationPageOut:
     """The employer's applications, newest first, optionally for one job and one status
-    (served by ``ix_applications_employer_status`` / ``ix_applications_job_status``)."""
+    (served by ``ix_applications_employer_status`` / ``ix_applications_job_status``).
+    Withdrawn applications are listed only when ``status=withdrawn`` is asked for."""
     employer_id = member_employer_id(principal)
     query = select(Application).where(Application.employer_id == employer_id)
     if job_id is not None:
         query = query.where(Application.job_id == job_id)
     if status is not None:
         query = query.where(Application.status == status.value)
+    else:  # withdrawn applications only when asked for
+        query = query.where(Application.status != ApplicationStatus.WITHDRAWN)
     if cursor is not None:
         if not cursor.isdigit():
             raise InvalidCursor("分页游标无效 (invalid cursor)", fields={"cursor": "invalid"})
@@ -237,8 +245,13 @@ def list_notes(session: Session, principal: Principal, application_id: int) -> l
 def resume_download(
     session: Session, principal: Principal, data_dir: Path, application_id: int
 ) -> tuple[Path, str]:
-    """The PDF the graduate sent with the application, and its download name (audited)."""
+    """The PDF the graduate sent with the application, and its download name (audited);
+    not any more once the graduate withdrew the application (403)."""
     application = scoped_application(session, principal, application_id)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        raise ResumeWithdrawn(
+            "申请人已撤回申请，简历不再提供 (the applicant withdrew the application)"
+        )
     path = sent_file(data_dir, application.resume_sha256)
     _audit(session, principal, "application.resume_download", application)
     return path, application.resume_filename

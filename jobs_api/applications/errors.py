@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from jobs_api.core.errors import Conflict, NotFound, ValidationFailed
+from jobs_api.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class ApplicationNotFound(NotFound):
@@ -57,3 +57,9 @@ class ResumeFileMissing(NotFound):
     """The stored copy of the application's résumé is not on disk."""
 
     default_code: ClassVar[str] = "application_resume_missing"
+
+
+class ResumeWithdrawn(Forbidden):
+    """The graduate withdrew the application: its résumé is no longer shared."""
+
+    default_code: ClassVar[str] = "application_withdrawn"

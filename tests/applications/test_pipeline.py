@@ -294,3 +294,31 @@ def test_the_resume_download_is_audited(
     assert [(e.actor_user_id, e.subject_id) for e in events] == [
         (member.user.id, str(application_id))
     ]
+
+
+def test_a_withdrawn_application_leaves_the_list_and_its_resume_is_no_longer_shared(
+    api: TestClient, db: Session, container: Container, campus: Campus
+) -> None:
+    settings = container.settings
+    graduate = make_graduate_actor(db, settings, university=campus.zju)
+    give_resume(db, settings, graduate)
+    employer = make_employer(db)
+    job = make_job(db, employer)
+    member = make_employer_actor(db, settings, employer)
+    db.commit()
+    application_id = api.post(
+        f"/api/v1/jobs/{job.id}/applications", json={}, headers=graduate.headers
+    ).json()["id"]
+    assert api.get(f"{PIPELINE}/{application_id}/resume", headers=member.headers).status_code == 200
+
+    api.post(f"/api/v1/me/applications/{application_id}/withdraw", headers=graduate.headers)
+
+    listed = api.get(PIPELINE, headers=member.headers).json()["items"]
+    assert listed == []
+    asked = api.get(PIPELINE, params={"status": "withdrawn"}, headers=member.headers).json()
+    assert [i["id"] for i in asked["items"]] == [application_id]
+    refused = api.get(f"{PIPELINE}/{application_id}/resume", headers=member.headers)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "application_withdrawn"
+    detail = api.get(f"{PIPELINE}/{application_id}", headers=member.headers).json()
+    assert detail["status"] == "withdrawn"

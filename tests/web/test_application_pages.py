@@ -89,6 +89,9 @@ def test_a_graduate_applies_and_follows_the_application(
     browser: Browser, people: People, container: Container
 ) -> None:
     world = _world(container, people)
+    signed_out = browser.get(f"/jobs/{world.job_id}/apply", follow_redirects=False)
+    assert signed_out.status_code in (302, 303)
+    assert signed_out.headers["location"] == f"/login?next=/jobs/{world.job_id}/apply"
     browser.sign_in("zhangwei")
     form = browser.get(f"/jobs/{world.job_id}/apply")
     assert form.status_code == 200
