@@ -5,11 +5,17 @@ built once per process on first use."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from jobs_api.cli import app
 from jobs_api.core.container import Container
+from jobs_api.core.settings import get_settings
 from jobs_api.employers.models import VerificationStatus
 from jobs_api.identity.principal import Role
 from jobs_api.jobs.occupation_suggest import (
@@ -191,3 +197,41 @@ def test_only_employer_members(api: TestClient, db: Session, container: Containe
     admin = sign_in(db, make_user(db, Role.NATIONAL_ADMIN, container.settings), container.settings)
     db.commit()
     assert api.post(SUGGEST, json={"title": "会计"}, headers=admin.headers).status_code == 403
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    for name in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL"):
+        monkeypatch.delenv(f"GRADMATCH_{name}", raising=False)
+    monkeypatch.setenv("GRADMATCH_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("GRADMATCH_ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_the_command_prints_codes_and_measures(cli_env: Path) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(app, ["classify-occupation", "Java开发工程师", "--k", "3"])
+    assert shown.exit_code == 0, shown.output
+    assert "2-02-10-03" in shown.output and "计算机软件工程技术人员" in shown.output
+    assert "confident" in shown.output
+
+    labelled = cli_env / "mine.csv"
+    labelled.write_text(
+        "job_name,expected_code,expected_name\n"
+        "Java开发工程师,2-02-10-00,信息和通信工程技术人员\n"
+        "小学语文教师,2-08-02-04,小学教师\n"
+        "会计,8-00-00-00,不便分类的其他从业人员\n",
+        encoding="utf-8",
+    )
+    measured = runner.invoke(app, ["classify-occupation", "--eval", str(labelled)])
+    assert measured.exit_code == 0, measured.output
+    assert "3 titles" in measured.output
+    assert "top-1 accuracy  66.7% (2)" in measured.output
+    assert "top-10 accuracy 66.7% (2)" in measured.output
+
+    assert runner.invoke(app, ["classify-occupation"]).exit_code == 2
