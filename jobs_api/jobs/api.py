@@ -97,7 +97,9 @@ def create_job(
     principal: Member, session: SessionDep, screener: ScreenerDep, body: JobIn
 ) -> JobOut | JSONResponse:
     """Create a job (``draft``; ``pending_review`` when screening asks for a reviewer). Only
-    members of a verified employer; a post with blocked content is refused with the matches."""
+    members of a verified employer; a post with blocked content is refused with the matches.
+    ``occupation_code`` is what the employer states: none given, none stored (ask
+    ``POST /jobs/occupation-suggestions`` and send the chosen code)."""
     try:
         job = posting.create_job(session, principal, body, screener)
     except JobPostBlocked as error:

@@ -286,6 +286,7 @@ def _form_page(
         "job": job,
         "action": f"/employer/jobs/{job.id}/edit" if job else "/employer/jobs/new",
         "employer_type": employer.employer_type.name,
+        "verified": employer.verification_status in REACHES_GRADUATES,
         "suggestions": suggestions,
         "suggested": confident,
         "occupations": _occupations(suggester),

@@ -272,6 +272,7 @@ def test_edit_page_is_prefilled_and_saving_rescreens(
     assert '<option value="2-02-10-03" selected>' in form.text
     assert '<option value="13" selected>' in form.text
     assert f'action="/employer/jobs/{job_id}/edit"' in form.text
+    assert f'action="/employer/jobs/{job_id}/close"' in form.text  # published: a close button
 
     values = {
         "title": "后端开发工程师",
@@ -323,6 +324,7 @@ def test_a_job_closed_at_its_deadline_is_republished_after_a_new_deadline(
 
     edit_page = f"/employer/jobs/{job_id}/edit"
     form = browser.get(edit_page).text
+    assert f'action="/employer/jobs/{job_id}/publish"' in form and "重新发布" in form
     new_deadline = (china_today() + timedelta(days=15)).isoformat()
     values = {
         "title": "Java开发工程师",
