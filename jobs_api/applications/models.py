@@ -46,7 +46,15 @@ class Application(Base):
         Index("ix_applications_employer_status", "employer_id", "status", "id"),
         Index("ix_applications_job_status", "job_id", "status", "id"),
         Index("ix_applications_user", "user_id", "id"),
-        Index("ix_applications_employer_submitted", "employer_id", "submitted_at"),
+        # the employer's pipeline, newest first, whatever the statuses asked for
+        Index("ix_applications_employer_id", "employer_id", "id"),
+        # response figures: the window of one employer, covering the first response time
+        Index(
+            "ix_applications_employer_submitted",
+            "employer_id",
+            "submitted_at",
+            "first_response_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

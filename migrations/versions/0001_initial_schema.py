@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 09:15:08.570988
+Create Date: 2026-11-24 09:45:46.707506
 """
 
 from collections.abc import Sequence
@@ -1060,11 +1060,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.create_index("ix_applications_employer_id", ["employer_id", "id"], unique=False)
         batch_op.create_index(
             "ix_applications_employer_status", ["employer_id", "status", "id"], unique=False
         )
         batch_op.create_index(
-            "ix_applications_employer_submitted", ["employer_id", "submitted_at"], unique=False
+            "ix_applications_employer_submitted",
+            ["employer_id", "submitted_at", "first_response_at"],
+            unique=False,
         )
         batch_op.create_index(batch_op.f("ix_applications_fair_id"), ["fair_id"], unique=False)
         batch_op.create_index(
@@ -1687,6 +1690,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_applications_fair_id"))
         batch_op.drop_index("ix_applications_employer_submitted")
         batch_op.drop_index("ix_applications_employer_status")
+        batch_op.drop_index("ix_applications_employer_id")
 
     op.drop_table("applications")
     with op.batch_alter_table("verification_cases", schema=None) as batch_op:
