@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from jobs_api.applications.errors import ResumeFileMissing
+from jobs_api.applications.errors import ResumeFileMissing, ResumeRequired
 from jobs_api.graduates.resumes import resume_path
 
 
@@ -36,7 +36,7 @@ def keep_copy(data_dir: Path, sha256: str) -> Path:
         return target
     source = resume_path(data_dir, sha256)
     if not source.is_file():
-        raise ResumeFileMissing(
+        raise ResumeRequired(
             "简历文件已不存在，请重新上传后再投递 (the résumé file is missing; upload it again)",
             fields={"resume_id": "missing_file"},
         )

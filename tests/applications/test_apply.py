@@ -313,3 +313,20 @@ def test_two_simultaneous_applications_leave_one(
     assert len(outcome) == 1 and isinstance(outcome[0], AlreadyApplied)
     assert outcome[0].fields == {"application_id": str(winner.id)}
     assert _count(db, job.id) == 1
+
+
+def test_a_resume_lost_on_disk_asks_for_a_new_upload(
+    api: TestClient, db: Session, container: Container, campus: Campus
+) -> None:
+    settings = container.settings
+    graduate = make_graduate_actor(db, settings, university=campus.zju)
+    resume = give_resume(db, settings, graduate)
+    job = make_job(db, make_employer(db))
+    db.commit()
+    resume_path(settings.data_dir, resume.sha256).unlink()
+
+    refused = _apply(api, graduate, job.id)
+
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "resume_required"
+    assert _count(db, job.id) == 0
