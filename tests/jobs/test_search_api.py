@@ -418,3 +418,20 @@ def test_a_stale_index_is_rebuilt_at_start(
     assert _ids(client, q="数据库") == [job.id]
     container.search.drop_index(JOB_INDEX)
     assert ensure_current_job_index(container.session_factory, container.search) == "missing"
+
+
+def test_search_engine_down_is_a_503(api: TestClient, container: Container) -> None:
+    live = container.search
+    container.search = ElasticsearchBackend(
+        "http://127.0.0.1:1", index_prefix="down", max_retries=0, request_timeout=1
+    )
+    try:
+        response = api.get(SEARCH, params={"q": "java"})
+        suggestions = api.get(SUGGEST, params={"prefix": "java"})
+    finally:
+        container.search.close()
+        container.search = live
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "job_search_unavailable"
+    assert "搜索服务暂不可用" in response.json()["error"]["message"]
+    assert suggestions.status_code == 503
