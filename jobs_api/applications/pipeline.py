@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from sqlalchemy import func, update
 from sqlalchemy.orm import Session
 
 from jobs_api.applications.errors import TransitionNotAllowed
@@ -78,23 +79,39 @@ def change_status(
     Setting the status it already has is a no-op (returns ``None``), so retried jobs and
     double-clicked buttons change nothing. A change the pipeline does not allow raises
     :class:`TransitionNotAllowed`. Never commits.
+
+    The status is written with a compare-and-set (``UPDATE ... WHERE status = <the status
+    read>``): of two requests racing from the same status only the first changes it; the
+    second waits for it (row lock, or SQLite's write lock), finds the row moved, and sees a
+    no-op (same target) or a refused transition, so the graduate is told once.
     """
     current = ApplicationStatus(application.status)
-    if current is target:
-        return None
-    if not can_change(current, target):
-        raise TransitionNotAllowed(
-            f"当前状态“{STATUS_NAMES[current][0]}”不能变更为“{STATUS_NAMES[target][0]}” "
-            f"(cannot move from {current.value} to {target.value})",
-            fields={"status": "transition_not_allowed"},
+    while True:
+        if current is target:
+            return None
+        if not can_change(current, target):
+            raise TransitionNotAllowed(
+                f"当前状态“{STATUS_NAMES[current][0]}”不能变更为“{STATUS_NAMES[target][0]}” "
+                f"(cannot move from {current.value} to {target.value})",
+                fields={"status": "transition_not_allowed"},
+            )
+        now = utcnow()
+        values: dict[str, object] = {"status": target.value, "status_changed_at": now}
+        if target is S.WITHDRAWN:
+            values["withdrawn_at"] = now
+        else:
+            values["first_response_at"] = func.coalesce(Application.first_response_at, now)
+        session.flush()
+        result = session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.status == current.value)
+            .values(values)
+            .execution_options(synchronize_session=False)
         )
-    now = utcnow()
-    application.status = target
-    application.status_changed_at = now
-    if target is S.WITHDRAWN:
-        application.withdrawn_at = now
-    elif application.first_response_at is None:
-        application.first_response_at = now
+        session.refresh(application)
+        if getattr(result, "rowcount", 0) == 1:
+            break
+        current = ApplicationStatus(application.status)  # moved meanwhile: decide again
     change = ApplicationStatusChange(
         application_id=application.id,
         from_status=current,

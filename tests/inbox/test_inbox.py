@@ -4,11 +4,13 @@ once, whatever is retried."""
 
 from __future__ import annotations
 
+import threading
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobs_api.applications.models import Application, ApplicationStatus
+from jobs_api.applications.models import Application, ApplicationStatus, ApplicationStatusChange
 from jobs_api.applications.pipeline import change_status
 from jobs_api.core.container import Container
 from jobs_api.identity.principal import Role
@@ -120,3 +122,64 @@ def test_each_status_change_reaches_the_graduate_exactly_once(
         .where(InboxMessage.user_id == hiring.graduate.user.id)
     )
     assert count == 2
+
+
+def test_two_simultaneous_clicks_notify_once(
+    db: Session, container: Container, campus: Campus
+) -> None:
+    """Two requests move the same application at once: the second waits for the first (row
+    lock on PostgreSQL, write lock on SQLite), finds it moved and changes nothing."""
+    hiring = make_hiring(db, container.settings)
+    db.commit()
+    app_id = hiring.application.id
+    first = container.session_factory()
+    second = container.session_factory()
+    outcome: list[object] = []
+
+    def second_click() -> None:
+        try:
+            outcome.append(
+                change_status(
+                    second,
+                    second.get_one(Application, app_id),
+                    ApplicationStatus.SHORTLISTED,
+                    actor_user_id=hiring.member.user.id,
+                )
+            )
+            second.commit()
+        except BaseException as error:
+            second.rollback()
+            outcome.append(error)
+
+    try:
+        stale = second.get_one(Application, app_id)  # both requests read "submitted"
+        assert stale.status == "submitted"
+        change = change_status(
+            first,
+            first.get_one(Application, app_id),
+            ApplicationStatus.SHORTLISTED,
+            actor_user_id=hiring.member.user.id,
+        )
+        assert change is not None
+        racer = threading.Thread(target=second_click)
+        racer.start()
+        racer.join(timeout=0.5)
+        assert racer.is_alive(), "the second click must wait for the first"
+        first.commit()
+        racer.join(timeout=30)
+        assert not racer.is_alive()
+    finally:
+        first.close()
+        second.close()
+    assert outcome == [None]
+    db.expire_all()
+    messages = db.scalars(
+        select(InboxMessage).where(InboxMessage.user_id == hiring.graduate.user.id)
+    ).all()
+    assert [m.payload["status"] for m in messages] == ["shortlisted"]
+    changes = db.scalar(
+        select(func.count())
+        .select_from(ApplicationStatusChange)
+        .where(ApplicationStatusChange.application_id == app_id)
+    )
+    assert changes == 1
