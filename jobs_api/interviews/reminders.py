@@ -18,7 +18,7 @@ from typing import Final
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from jobs_api.applications.models import Application
+from jobs_api.applications.models import CLOSED_STATUSES, Application
 from jobs_api.core.db import job_session, utcnow
 from jobs_api.employers.models import Employer
 from jobs_api.interviews import notices
@@ -56,6 +56,7 @@ def send_batch(session: Session, now: datetime, after_id: int, limit: int) -> tu
             Interview.starts_at <= now + FIRST_REMINDER,
             or_(Interview.reminder_sent_at.is_(None), Interview.starts_at <= now + LAST_REMINDER),
             Interview.id > after_id,
+            Application.status.not_in(sorted(CLOSED_STATUSES)),
         )
         .order_by(Interview.id)
         .limit(limit)

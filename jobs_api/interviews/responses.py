@@ -27,7 +27,7 @@ from jobs_api.interviews.errors import (
 from jobs_api.interviews.models import Interview, InterviewSlot, InterviewStatus
 from jobs_api.interviews.schemas import SlotIn
 from jobs_api.interviews.slots import Span, beijing_range, check_slots, confirmed_between
-from jobs_api.interviews.views import OPEN_STATUSES, names_of
+from jobs_api.interviews.views import OPEN_STATUSES, application_closed, names_of
 
 CONFIRMABLE = frozenset({InterviewStatus.PROPOSED, InterviewStatus.RESCHEDULE_REQUESTED})
 RESCHEDULABLE = frozenset(
@@ -78,6 +78,11 @@ def confirm(
     if interview.status not in CONFIRMABLE:
         raise InterviewStatusConflict(
             "该面试当前不能确认时段 (this interview cannot be confirmed now)"
+        )
+    if application_closed(session, interview):
+        raise InterviewStatusConflict(
+            "该申请已结束（已录用、未通过或已撤回） "
+            "(the application is closed: hired, not selected or withdrawn)"
         )
     if slot.starts_at <= now:
         raise InvalidInterview(

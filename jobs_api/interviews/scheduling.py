@@ -35,7 +35,7 @@ from jobs_api.interviews.errors import (
 from jobs_api.interviews.models import Interview, InterviewSlot, InterviewStatus
 from jobs_api.interviews.schemas import EmployerRescheduleIn, InterviewProposalIn
 from jobs_api.interviews.slots import Span, busy_flags, check_mode, check_slots
-from jobs_api.interviews.views import OPEN_STATUSES, names_of
+from jobs_api.interviews.views import OPEN_STATUSES, application_closed, names_of
 from jobs_api.jobs.models import Job
 
 
@@ -163,6 +163,11 @@ def reschedule(
     if interview.status not in OPEN_STATUSES:
         raise InterviewStatusConflict(
             "面试已取消或已结束，不能改期 (the interview is cancelled or completed)"
+        )
+    if application_closed(session, interview):
+        raise InterviewStatusConflict(
+            "该申请已结束（已录用、未通过或已撤回） "
+            "(the application is closed: hired, not selected or withdrawn)"
         )
     spans = check_slots(body.slots, now)
     session.execute(delete(InterviewSlot).where(InterviewSlot.interview_id == interview.id))

@@ -16,7 +16,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from jobs_api.applications.errors import ApplicationNotFound
-from jobs_api.applications.models import Application
+from jobs_api.applications.models import CLOSED_STATUSES, Application
 from jobs_api.core.db import utcnow
 from jobs_api.employers.models import Employer
 from jobs_api.employers.scope import member_employer_id
@@ -95,6 +95,14 @@ def load_row(session: Session, interview_id: int) -> Row:
     if not rows:
         raise InterviewNotFound("面试不存在 (no such interview)")
     return rows[0]
+
+
+def application_closed(session: Session, interview: Interview) -> bool:
+    """Whether the interview's application was hired, rejected or withdrawn."""
+    status = session.scalar(
+        select(Application.status).where(Application.id == interview.application_id)
+    )
+    return status in CLOSED_STATUSES
 
 
 def names_of(session: Session, interview: Interview) -> Names:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from jobs_api.applications.models import Application, ApplicationStatus
 from jobs_api.cli import app as cli_app
 from jobs_api.core import worker_context
 from jobs_api.core.container import Container
@@ -177,3 +178,13 @@ def test_the_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     result = runner.invoke(cli_app, ["send-interview-reminders"])
     assert result.exit_code == 0, result.output
     assert "sent 0 interview reminders" in result.output
+
+
+def test_no_reminder_once_the_application_is_closed(
+    db: Session, container: Container, hiring: Hiring
+) -> None:
+    _confirmed(db, hiring, NOW + timedelta(hours=3))
+    db.get_one(Application, hiring.application.id).status = ApplicationStatus.WITHDRAWN
+    db.commit()
+    assert send_due_reminders(container.session_factory, NOW) == 0
+    assert _reminders(db, hiring.graduate.user.id) == []

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs_api.applications.models import Application, ApplicationStatus
 from jobs_api.core.container import Container
 from jobs_api.inbox.models import InboxMessage
 from jobs_api.interviews.models import Interview, InterviewMode, InterviewStatus
@@ -225,3 +226,23 @@ def test_an_unverified_graduate_is_refused(client: TestClient, db: Session, hiri
     response = client.get(ME, headers=hiring.graduate.headers)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "graduate_not_verified"
+
+
+def test_nothing_is_confirmed_or_rescheduled_on_a_closed_application(
+    client: TestClient, db: Session, hiring: Hiring
+) -> None:
+    interview = make_interview(db, hiring, [at_hour(2, 2)])
+    db.get_one(Application, hiring.application.id).status = ApplicationStatus.REJECTED
+    db.commit()
+    slot_id = client.get(ME, headers=hiring.graduate.headers).json()["items"][0]["slots"][0]["id"]
+    refused = _post(client, hiring, f"{interview.id}/confirm", {"slot_id": slot_id})
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "interview_status_conflict"
+    moved = client.post(
+        f"{EMPLOYER}/interviews/{interview.id}/reschedule",
+        json={"slots": [slot(at_hour(3, 2))]},
+        headers=hiring.member.headers,
+    )
+    assert moved.status_code == 409
+    db.expire_all()
+    assert db.get_one(Interview, interview.id).status == "proposed"
