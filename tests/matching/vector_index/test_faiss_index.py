@@ -96,14 +96,14 @@ def test_removal_and_replacement_work_on_the_ivf_index(tmp_path: Path) -> None:
     assert dict(index.ids_with_hashes())[9] == 99
 
 
-def test_a_saved_ivf_index_loads_with_its_lists_and_nprobe(tmp_path: Path) -> None:
+def test_a_saved_ivf_index_loads_with_its_lists(tmp_path: Path) -> None:
     data = clustered(1_200, seed=5)
-    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=1_000)
+    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=1_000, nprobe=3)
     index.add(range(1_200), data, range(1_200))
-    index.nprobe = 3
+    assert index.nprobe == 3
     index.save()
 
-    again = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=1_000)
+    again = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=1_000, nprobe=3)
     assert again.load()
     assert (again.nlist, again.nprobe, again.count()) == (index.nlist, 3, 1_200)
     assert [hit.id for hit in again.search(data[5], 5)] == [
@@ -111,6 +111,18 @@ def test_a_saved_ivf_index_loads_with_its_lists_and_nprobe(tmp_path: Path) -> No
     ]
     again.add([5_000], [data[0]], [1])  # still writable after a load
     assert again.count() == 1_201
+    # nprobe is configuration, not stored: another process may probe more lists
+    assert FaissVectorIndex(tmp_path, "jobs", DIMENSION, nprobe=8).load()
+
+
+def test_nprobe_follows_the_list_count_unless_fixed(tmp_path: Path) -> None:
+    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION)
+    assert [index._default_nprobe(nlist) for nlist in (8, 1_024, 4_096, 16_384)] == [
+        8,
+        16,
+        16,
+        64,
+    ]
 
 
 def test_files_are_named_after_the_prefixed_collection_and_old_generations_go(
