@@ -233,16 +233,18 @@ def withdraw(
 # --- employers: the pipeline --------------------------------------------------------------------
 
 
-@router.get("/employer/applications", response_class=HTMLResponse)
-def pipeline_page(
+def _pipeline_page(
     request: Request,
-    principal: EmployerPage,
     session: SessionDep,
-    job_id: Annotated[str | None, Query(max_length=12)] = None,
-    status: Annotated[str | None, Query(max_length=16)] = None,
-    before: Annotated[str | None, Query(max_length=20)] = None,
-    done: Annotated[str | None, Query(max_length=8)] = None,
-) -> Response:
+    principal: EmployerPage,
+    *,
+    job_id: str | None = None,
+    status: str | None = None,
+    before: str | None = None,
+    done: str | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     chosen_job = int(job_id) if job_id and job_id.isdigit() else None
     chosen_status = S(status) if status in {s.value for s in S} else None
     found = pipeline.list_applications(
@@ -263,12 +265,36 @@ def pipeline_page(
         "allowed": {s.value: sorted(t.value for t in ALLOWED[s] & EMPLOYER_TARGETS) for s in S},
         "done": done.isdigit() if done else False,
         "done_count": int(done) if done and done.isdigit() else 0,
+        "errors": errors or FormErrors(),
         "area": "employer",
     }
-    return page(request, session, principal, "applications/pipeline.html", context, private=True)
+    return page(
+        request,
+        session,
+        principal,
+        "applications/pipeline.html",
+        context,
+        status_code=status_code,
+        private=True,
+    )
 
 
-@router.post("/employer/applications/bulk")
+@router.get("/employer/applications", response_class=HTMLResponse)
+def pipeline_page(
+    request: Request,
+    principal: EmployerPage,
+    session: SessionDep,
+    job_id: Annotated[str | None, Query(max_length=12)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    before: Annotated[str | None, Query(max_length=20)] = None,
+    done: Annotated[str | None, Query(max_length=8)] = None,
+) -> Response:
+    return _pipeline_page(
+        request, session, principal, job_id=job_id, status=status, before=before, done=done
+    )
+
+
+@router.post("/employer/applications/bulk", response_class=HTMLResponse)
 def bulk_submit(
     request: Request,
     principal: EmployerPage,
@@ -282,8 +308,15 @@ def bulk_submit(
     try:
         body = BulkStatusIn(ids=chosen, status=status, reason=reason)
     except ValidationError:
-        return see_other("/employer/applications?done=0")
-    result = pipeline.bulk_status(session, principal, body)
+        errors = FormErrors(translate(request, N_("请勾选 1–100 份申请并选择要设置的状态。")))
+        return _pipeline_page(request, session, principal, errors=errors, status_code=422)
+    try:
+        result = pipeline.bulk_status(session, principal, body)
+    except DomainError as error:
+        session.rollback()
+        return _pipeline_page(
+            request, session, principal, errors=_errors(error), status_code=error.status_code
+        )
     return see_other(f"/employer/applications?done={result.changed}")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from jobs_api.applications.models import Application, ApplicationNote
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session
+from jobs_api.employers.models import Employer, VerificationStatus
 from jobs_api.identity.models import User
 from jobs_api.identity.principal import EmployerRole, Principal, Role
 from jobs_api.inbox.models import InboxMessage
@@ -261,3 +262,30 @@ def test_the_inbox_page_and_the_unread_badge(
     office = browser.get("/me/inbox")
     assert office.status_code == 200 and "名额已满" not in office.text
     assert browser.get("/me/applications").status_code == 403
+
+
+def test_bulk_changes_explain_refusals(
+    browser: Browser, people: People, container: Container
+) -> None:
+    world = _world(container, people)
+    browser.sign_in("zhangwei")
+    application_id = _apply(browser, world.job_id)
+    browser.client.cookies.clear()
+    browser.sign_in("yf-hr")
+    empty = browser.post(
+        "/employer/applications/bulk", {"status": "rejected"}, token_from="/employer/applications"
+    )
+    assert empty.status_code == 422 and "请勾选 1–100 份申请" in empty.text
+
+    with job_session(container.session_factory) as session:
+        application = session.get_one(Application, application_id)
+        employer = session.get_one(Employer, application.employer_id)
+        employer.verification_status = VerificationStatus.EXPIRED.value
+    refused = browser.post(
+        "/employer/applications/bulk",
+        {"ids": [str(application_id)], "status": "rejected"},
+        token_from="/employer/applications",
+    )
+    assert refused.status_code == 403 and "单位尚未通过认证" in refused.text
+    with job_session(container.session_factory) as session:
+        assert session.get_one(Application, application_id).status == "submitted"
