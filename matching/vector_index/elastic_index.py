@@ -1,7 +1,9 @@
 """The Elasticsearch 8.x vector index: ``dense_vector`` kNN, for when one node is not enough.
 
-One Elasticsearch index per collection, ``<prefix>_<name>-vectors``, created on the first
-write with a strict mapping:
+One Elasticsearch index per collection, ``<prefix>_<name>-vectors.1`` behind the alias
+``<prefix>_<name>-vectors``, created on the first write with a strict mapping. Writes require
+the alias (``require_alias``), so a write racing a ``clear`` in another process cannot
+auto-create an index with dynamic mappings (the write recreates the index properly instead).
 
 * ``vector``: ``dense_vector`` with ``index: true`` and ``similarity: dot_product`` (vectors
   are unit length, so this is cosine and the cheapest similarity) and ``int8_hnsw`` (1 byte
@@ -29,6 +31,7 @@ from typing import Any
 
 from elastic_transport import TransportError
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, helpers
+from elasticsearch.helpers import BulkIndexError
 
 from jobs_api.core.search.base import validate_index_name
 from matching.vector_index.base import (
@@ -55,6 +58,19 @@ MAX_NUM_CANDIDATES = 10_000
 BULK_CHUNK_SIZE = 500
 PAGE_SIZE = 5_000
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+def concrete_index_name(alias: str) -> str:
+    """The index behind the collection's alias (room for a blue/green rebuild later)."""
+    return f"{alias}.1"
+
+
+def _all_index_not_found(error: BulkIndexError) -> bool:
+    causes: list[Any] = [result.get("error") for item in error.errors for result in item.values()]
+    return bool(causes) and all(
+        isinstance(cause, dict) and cause.get("type") == "index_not_found_exception"
+        for cause in causes
+    )
 
 
 def _error_type(error: ApiError) -> str:
@@ -163,7 +179,8 @@ class ElasticsearchVectorIndex(VectorIndex):
             try:
                 with _translated_errors():
                     self._client.indices.create(
-                        index=self.physical_name,
+                        index=concrete_index_name(self.physical_name),
+                        aliases={self.physical_name: {}},
                         mappings=self._mapping(),
                         settings={
                             "number_of_shards": self._shards,
@@ -189,24 +206,37 @@ class ElasticsearchVectorIndex(VectorIndex):
         batch = VectorBatch.build(ids, vectors, content_hashes, self.dimension)
         if batch.ids.shape[0] == 0:
             return 0
-        self._ensure()
-        actions = (
-            {
-                "_op_type": "index",
-                "_index": self.physical_name,
-                "_id": str(vector_id),
-                "_source": {"id": vector_id, "content_hash": hash_value, "vector": vector},
-            }
-            for vector_id, hash_value, vector in zip(
-                batch.ids.tolist(), batch.hashes.tolist(), batch.vectors.tolist(), strict=True
-            )
-        )
         written = 0
-        with _translated_errors():
-            for ok, _ in helpers.streaming_bulk(
-                self._client, actions, chunk_size=BULK_CHUNK_SIZE, max_retries=3
-            ):
-                written += int(ok)
+        for attempt in (1, 2):
+            self._ensure()
+            actions = (
+                {
+                    "_op_type": "index",
+                    "_index": self.physical_name,
+                    "_id": str(vector_id),
+                    "_source": {"id": vector_id, "content_hash": hash_value, "vector": vector},
+                }
+                for vector_id, hash_value, vector in zip(
+                    batch.ids.tolist(), batch.hashes.tolist(), batch.vectors.tolist(), strict=True
+                )
+            )
+            written = 0
+            try:
+                with _translated_errors():
+                    for ok, _ in helpers.streaming_bulk(
+                        self._client,
+                        actions,
+                        chunk_size=BULK_CHUNK_SIZE,
+                        max_retries=3,
+                        require_alias=True,
+                    ):
+                        written += int(ok)
+                break
+            except BulkIndexError as error:
+                # Dropped by another process since we looked: create it again, once.
+                self._exists = False
+                if attempt == 2 or not _all_index_not_found(error):
+                    raise
         self._refresh()
         return written
 
@@ -237,9 +267,13 @@ class ElasticsearchVectorIndex(VectorIndex):
         return removed
 
     def clear(self) -> None:
-        with _translated_errors():
-            self._client.options(ignore_status=404).indices.delete(index=self.physical_name)
         self._exists = False
+        with _translated_errors():
+            lenient = self._client.options(ignore_status=404)
+            aliased = lenient.indices.get_alias(name=self.physical_name)
+            concrete = list(aliased.body) if aliased.meta.status == 200 else [self.physical_name]
+            for index in concrete:
+                lenient.indices.delete(index=index)
 
     def _index_exists(self) -> bool:
         if self._exists:

@@ -214,6 +214,17 @@ def test_clear_forgets_everything(jobs: VectorIndex, make_index: IndexFactory) -
     assert make_index().load() is False
 
 
+def test_writing_after_another_process_cleared_the_collection_works(
+    jobs: VectorIndex, make_index: IndexFactory
+) -> None:
+    jobs.save()
+    make_index().clear()
+
+    assert jobs.add([8], [axis(3)], [8]) == 1
+    assert ids_of(jobs.search(axis(3), 1)) == [8]
+    assert jobs.search(axis(3), 1)[0].score == pytest.approx(1.0, abs=0.02)
+
+
 # --------------------------------------------------------------------------- persistence
 
 
