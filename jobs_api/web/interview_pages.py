@@ -528,9 +528,27 @@ def ask_reschedule(
     interview_id: Id,
     _: CsrfChecked,
     reason: FormText = "",
+    preferred_start: Annotated[str, Form(max_length=40)] = "",
+    preferred_end: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    """Ask for other times; one preferred time (Beijing) may be given with the reason."""
+    preferred: list[SlotIn] = []
+    if preferred_start.strip() or preferred_end.strip():
+        try:
+            start = datetime.fromisoformat(preferred_start.strip()).replace(tzinfo=CHINA_TIME)
+            end = datetime.combine(start.date(), time.fromisoformat(preferred_end), CHINA_TIME)
+        except ValueError:
+            return _graduate_page(
+                request,
+                session,
+                principal,
+                errors=FormErrors(translate(request, BAD_TIME)),
+                failed=interview_id,
+                status_code=422,
+            )
+        preferred.append(SlotIn(starts_at=start, ends_at=end))
     try:
-        responses.request_reschedule(session, principal, interview_id, reason[:500], [])
+        responses.request_reschedule(session, principal, interview_id, reason[:500], preferred)
     except DomainError as error:
         return _refused(request, session, principal, interview_id, error)
     return see_other("/me/interviews?notice=reschedule")

@@ -77,6 +77,11 @@ def _form(days: int, hour: int, end: str, row: int = 0) -> dict[str, str]:
     return {f"slot{row}_start": start.strftime("%Y-%m-%dT%H:%M"), f"slot{row}_end": end}
 
 
+def _preferred(days: int, hour: int, end: str) -> dict[str, str]:
+    row = _form(days, hour, end)
+    return {"preferred_start": row["slot0_start"], "preferred_end": row["slot0_end"]}
+
+
 def test_the_employer_proposes_in_beijing_time(
     browser: Browser, container: Container, scene: Scene
 ) -> None:
@@ -215,9 +220,15 @@ def test_reschedule_and_decline_from_the_page(
         first = make_interview(session, scene.hiring, [_day(3) + timedelta(hours=2)])
         second = make_interview(session, scene.rival, [_day(5) + timedelta(hours=2)])
     browser.sign_in("zhangwei")
+    garbled = browser.post(
+        f"/me/interviews/{first.id}/reschedule",
+        {"reason": "考试", "preferred_start": "周五", "preferred_end": "下午"},
+        token_from="/me/interviews",
+    )
+    assert garbled.status_code == 422 and "时间格式不正确" in garbled.text
     moved = browser.post(
         f"/me/interviews/{first.id}/reschedule",
-        {"reason": "当天有考试，周五下午方便"},
+        {"reason": "当天有考试", **_preferred(4, 15, "16:00")},
         token_from="/me/interviews",
     )
     assert moved.status_code == 303
@@ -228,7 +239,10 @@ def test_reschedule_and_decline_from_the_page(
     text = browser.get("/me/interviews").text
     assert "已申请改期" in text and 'data-testid="past"' in text
     with job_session(container.session_factory) as session:
-        assert session.get_one(Interview, first.id).status == "reschedule_requested"
+        stored = session.get_one(Interview, first.id)
+        assert stored.status == "reschedule_requested"
+        expected = (_day(4) + BEIJING).strftime("%Y-%m-%d") + " 15:00–16:00"
+        assert stored.reschedule_reason == f"当天有考试\n期望时间（北京时间）：{expected}"
         assert session.get_one(Interview, second.id).status == "cancelled"
 
 
