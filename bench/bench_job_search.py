@@ -41,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from elasticsearch import Elasticsearch
 from rich.console import Console
 
 from bench.common import RESULTS_DIR, machine, peak_rss_mib, write_results
@@ -196,10 +197,12 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def _timed(search: SearchBackend, query: SearchQuery) -> tuple[float, Any]:
-    started = time.perf_counter()
+def _timed(search: SearchBackend, query: SearchQuery) -> tuple[float, float, Any]:
+    """Wall-clock and this process's CPU milliseconds of one search (the CPU time is the
+    embedded engine's own work; for Elasticsearch it is only the client's share)."""
+    started, cpu = time.perf_counter(), time.process_time()
     page = search.search(JOB_INDEX, query)
-    return (time.perf_counter() - started) * 1000, page
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000, page
 
 
 def run_queries(
@@ -208,6 +211,8 @@ def run_queries(
     kinds = [k for k, _ in MIX]
     weights = [w for _, w in MIX]
     samples: dict[str, list[float]] = {k: [] for k in kinds}
+    cpu: dict[str, list[float]] = {k: [] for k in kinds}
+    load_before = os.getloadavg()[0]
     hits: dict[str, list[int]] = {k: [] for k in kinds}
     deep_reached = 0
     for warm in range(20):  # connections, caches, jieba
@@ -235,22 +240,28 @@ def run_queries(
                 text=query.text, ranges=query.ranges, highlight=True, search_after=page.next_cursor
             )
             deep_reached += 1
-        elapsed, result = _timed(search, query)
+        elapsed, cpu_ms, result = _timed(search, query)
         samples[kind].append(elapsed)
+        cpu[kind].append(cpu_ms)
         hits[kind].append(result.total)
         if done % 50 == 0 or done == count:
             progress(STAGE_QUERIES, done, count)
     every = [s for values in samples.values() for s in values]
+    every_cpu = [s for values in cpu.values() for s in values]
     return {
         "overall": _percentiles(every),
+        "overall_process_cpu": _percentiles(every_cpu),
         "by_type": {
             kind: {
                 **_percentiles(samples[kind]),
+                "process_cpu_p50_ms": _percentiles(cpu[kind]).get("p50_ms"),
+                "process_cpu_p95_ms": _percentiles(cpu[kind]).get("p95_ms"),
                 "median_total_hits": int(statistics.median(hits[kind])) if hits[kind] else 0,
             }
             for kind in kinds
         },
         "deep_page_samples": deep_reached,
+        "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
 
 
@@ -263,12 +274,10 @@ def _directory_mib(path: Path) -> float:
 
 
 def _es_store_mib(url: str, physical: str) -> float:
-    from elasticsearch import Elasticsearch  # only needed for this figure
-
     with Elasticsearch(url) as es:
         es.indices.flush(index=physical)
         stats = es.indices.stats(index=physical, metric="store")
-    return round(stats["_all"]["primaries"]["store"]["size_in_bytes"] / 2**20, 1)
+    return round(float(stats["_all"]["primaries"]["store"]["size_in_bytes"]) / 2**20, 1)
 
 
 def _elasticsearch_url() -> str:
@@ -346,6 +355,9 @@ def main() -> None:
                     size_mib = _directory_mib(Path(tmp) / "search")
                 else:
                     size_mib = _es_store_mib(es_url, f"{prefix}_{JOB_INDEX}")
+                console.print(
+                    f"indexed {indexed} jobs in {build_seconds:.0f} s, index {size_mib} MiB"
+                )
                 maker = QueryMaker(catalog, args.seed)
                 timings = run_queries(search, maker, args.queries, progress)
             info = search.server_info()
