@@ -153,13 +153,18 @@ def validate_vectors(vectors: Any, dimension: int, *, field: str = "vectors") ->
             f"向量维度为 {matrix.shape[1]}，索引维度为 {dimension}",
             fields={field: "dimension"},
         )
-    if not np.isfinite(matrix).all():
-        raise VectorInputError("向量含有非有限数值（NaN 或无穷）", fields={field: "not_finite"})
-    norms = np.linalg.norm(matrix, axis=1)
-    if matrix.shape[0] and float(norms.min()) <= _NORM_EPSILON:
+    if matrix.shape[0] == 0:
+        return matrix
+    # One pass: NaN and infinities (and values too large to square) make the norm non-finite.
+    squared = np.einsum("ij,ij->i", matrix, matrix)
+    if not np.isfinite(squared).all():
+        raise VectorInputError(
+            "向量含有非有限数值（NaN、无穷或过大的数）", fields={field: "not_finite"}
+        )
+    if float(squared.min()) <= _NORM_EPSILON:
         raise VectorInputError("零向量无法计算相似度", fields={field: "zero"})
-    matrix /= norms[:, None]
-    return np.ascontiguousarray(matrix)
+    matrix /= np.sqrt(squared)[:, None]
+    return matrix
 
 
 def validate_hashes(hashes: Iterable[int], count: int) -> IdArray:
@@ -233,20 +238,34 @@ class VectorIndex(ABC):
     def remove(self, ids: Iterable[int]) -> int:
         """Forget ids (absent ones are ignored); return how many were stored."""
 
-    @abstractmethod
     def search_many(
         self, vectors: Any, k: int, *, exclude_ids: Iterable[int] | None = None
     ) -> list[list[VectorHit]]:
         """The ``k`` nearest stored vectors of each query row, nearest first."""
+        queries = validate_vectors(vectors, self.dimension, field="vectors")
+        if queries.shape[0] > MAX_QUERIES:
+            raise VectorInputError(
+                f"一次最多 {MAX_QUERIES} 个查询向量", fields={"vectors": "too_many"}
+            )
+        return self._search_unit(
+            queries, validate_k(k), validate_ids(exclude_ids or (), field="exclude_ids")
+        )
 
     def search(
         self, vector: Any, k: int, *, exclude_ids: Iterable[int] | None = None
     ) -> list[VectorHit]:
         """The ``k`` nearest stored vectors of one query vector, nearest first."""
-        matrix = validate_vectors(vector, self.dimension, field="vector")
-        if matrix.shape[0] != 1:
+        query = validate_vectors(vector, self.dimension, field="vector")
+        if query.shape[0] != 1:
             raise VectorInputError("search 只接受一个查询向量", fields={"vector": "shape"})
-        return self.search_many(matrix, k, exclude_ids=exclude_ids)[0]
+        excluded = validate_ids(exclude_ids or (), field="exclude_ids")
+        return self._search_unit(query, validate_k(k), excluded)[0]
+
+    @abstractmethod
+    def _search_unit(
+        self, queries: FloatMatrix, k: int, exclude_ids: IdArray
+    ) -> list[list[VectorHit]]:
+        """``search_many`` on validated input: unit float32 rows, ``k`` in range, ids."""
 
     @abstractmethod
     def count(self) -> int: ...

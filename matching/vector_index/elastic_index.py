@@ -35,17 +35,15 @@ from elasticsearch.helpers import BulkIndexError
 
 from jobs_api.core.search.base import validate_index_name
 from matching.vector_index.base import (
-    MAX_QUERIES,
+    FloatMatrix,
+    IdArray,
     VectorBatch,
     VectorHit,
     VectorIndex,
     VectorIndexInfo,
     VectorIndexStateError,
     VectorIndexUnavailable,
-    VectorInputError,
     validate_ids,
-    validate_k,
-    validate_vectors,
     vector_collection_name,
 )
 
@@ -287,16 +285,10 @@ class ElasticsearchVectorIndex(VectorIndex):
 
     # ----------------------------------------------------------------------- reads
 
-    def search_many(
-        self, vectors: Any, k: int, *, exclude_ids: Iterable[int] | None = None
+    def _search_unit(
+        self, queries: FloatMatrix, k: int, exclude_ids: IdArray
     ) -> list[list[VectorHit]]:
-        queries = validate_vectors(vectors, self.dimension, field="vectors")
-        k = validate_k(k)
-        if queries.shape[0] > MAX_QUERIES:
-            raise VectorInputError(
-                f"一次最多 {MAX_QUERIES} 个查询向量", fields={"vectors": "too_many"}
-            )
-        excluded = [str(value) for value in validate_ids(exclude_ids or (), field="exclude_ids")]
+        excluded = [str(value) for value in exclude_ids.tolist()]
         if queries.shape[0] == 0 or not self._index_exists():
             return [[] for _ in range(queries.shape[0])]
         candidates = min(MAX_NUM_CANDIDATES, max(self.num_candidates, k))

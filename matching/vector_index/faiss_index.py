@@ -60,7 +60,6 @@ import numpy as np
 
 from jobs_api.core.search.base import validate_index_name
 from matching.vector_index.base import (
-    MAX_QUERIES,
     FloatMatrix,
     IdArray,
     VectorBatch,
@@ -68,10 +67,7 @@ from matching.vector_index.base import (
     VectorIndex,
     VectorIndexInfo,
     VectorIndexStateError,
-    VectorInputError,
     validate_ids,
-    validate_k,
-    validate_vectors,
     vector_collection_name,
 )
 from matching.vector_index.files import fsync_directory, replace_atomically
@@ -306,16 +302,10 @@ class FaissVectorIndex(VectorIndex):
 
     # ----------------------------------------------------------------------- reads
 
-    def search_many(
-        self, vectors: Any, k: int, *, exclude_ids: Iterable[int] | None = None
+    def _search_unit(
+        self, queries: FloatMatrix, k: int, exclude_ids: IdArray
     ) -> list[list[VectorHit]]:
-        queries = validate_vectors(vectors, self.dimension, field="vectors")
-        k = validate_k(k)
-        if queries.shape[0] > MAX_QUERIES:
-            raise VectorInputError(
-                f"一次最多 {MAX_QUERIES} 个查询向量", fields={"vectors": "too_many"}
-            )
-        excluded = validate_ids(exclude_ids or (), field="exclude_ids")
+        excluded = exclude_ids
         with self._lock:
             stored = self._ids.shape[0]
             if stored == 0 or queries.shape[0] == 0:
@@ -333,11 +323,11 @@ class FaissVectorIndex(VectorIndex):
             scores, found = self._index.search(queries, min(k, stored), params=params)
         return [
             [
-                VectorHit(int(hit_id), float(score))
+                VectorHit(hit_id, score)
                 for hit_id, score in zip(row_ids, row_scores, strict=True)
                 if hit_id >= 0
             ]
-            for row_ids, row_scores in zip(found, scores, strict=True)
+            for row_ids, row_scores in zip(found.tolist(), scores.tolist(), strict=True)
         ]
 
     def count(self) -> int:
