@@ -23,15 +23,20 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from rq import SimpleWorker
 
+from jobs_api.core import worker_context
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session
+from jobs_api.core.outbox import handler_registry, relay_once
+from jobs_api.core.queue import EVENTS_QUEUE
 from jobs_api.identity.kit import identity_kit
 from jobs_api.identity.principal import EmployerRole, Role
+from jobs_api.jobs.events import publish_jobs_changed
 from jobs_api.jobs.models import JobStatus
 from jobs_api.jobs.posting import china_today
-from jobs_api.jobs.search_index import index_jobs
 from jobs_api.reference.service import load_reference
+from jobs_api.wiring import register_event_handlers
 from tests.factories.agreements import offer_body
 from tests.factories.applications import give_resume
 from tests.factories.graduates import make_record
@@ -88,11 +93,31 @@ def pages(browser: Browser) -> Iterator[Pages]:
     assert not opened.problems, opened.problems
 
 
+@pytest.fixture
+def wired(container: Container) -> Iterator[Container]:
+    """The container with the production event handlers, as ``gradmatch worker`` runs them."""
+    handler_registry.clear()
+    register_event_handlers(handler_registry, container)
+    worker_context.install(container)
+    yield container
+    worker_context.uninstall()
+    handler_registry.clear()
+
+
+def deliver(container: Container) -> None:
+    """What ``gradmatch worker`` does: relay the outbox and run the delivered events (here:
+    the search index follows the jobs)."""
+    relay_once(container.session_factory, container.queue)
+    queue = container.queue.queue(EVENTS_QUEUE)
+    SimpleWorker([queue], connection=container.queue.redis).work(burst=True)
+
+
 @dataclass
 class World:
     """A verified employer with a signed-in member (username ``yf-hr``), a verified graduate
     (``li-na``, 浙江大学, a default résumé) and 浙江大学's career office (``zju-career``)."""
 
+    container: Container
     employer_id: int
     member: Actor
     graduate: Actor
@@ -100,7 +125,8 @@ class World:
 
 
 @pytest.fixture
-def world(container: Container) -> World:
+def world(wired: Container) -> World:
+    container = wired
     settings = container.settings
     kit = identity_kit(container)
     with job_session(container.session_factory) as session:
@@ -127,6 +153,7 @@ def world(container: Container) -> World:
             session, settings, graduate_actor, filename="李娜-简历.pdf", make_default=True
         )
         return World(
+            container=container,
             employer_id=employer.id,
             member=sign_in(session, hr, settings),
             graduate=graduate_actor,
@@ -219,6 +246,16 @@ def test_employer_posts_a_job_and_takes_an_applicant_to_an_offer(
     expect(row.get_by_test_id("job-status")).to_have_text("已发布")
     shot(hr, screenshot_dir, "job-published")
 
+    # once the worker has relayed the outbox, graduates find it ------------------------------
+    deliver(world.container)
+    grad = pages.open()
+    sign_in_page(grad, live_server, "li-na")
+    grad.goto(f"{live_server}/jobs?q=Python")
+    found = grad.locator(f".job-card[data-job-id='{job_id}']")
+    expect(found).to_contain_text("Python后端开发工程师")
+    expect(found).to_contain_text(EMPLOYER_NAME)
+    expect(found).to_contain_text("12-18K·13薪")
+
     # a verified graduate applies (their side is the other test) -----------------------------
     applied = call(
         live_server,
@@ -282,8 +319,6 @@ def test_employer_posts_a_job_and_takes_an_applicant_to_an_offer(
     expect(hr.get_by_test_id("application-status")).to_have_text("录用通知")
 
     # the graduate heard about every step ---------------------------------------------------
-    grad = pages.open()
-    sign_in_page(grad, live_server, "li-na")
     grad.goto(f"{live_server}/me/inbox")
     inbox = grad.get_by_test_id("inbox")
     expect(inbox).to_contain_text("申请状态更新：已查看")
@@ -302,7 +337,7 @@ def test_employer_posts_a_job_and_takes_an_applicant_to_an_offer(
 
 @pytest.fixture
 def open_jobs(container: Container, world: World) -> dict[str, int]:
-    """Two published jobs of the employer (Hangzhou) and one elsewhere, in the search index."""
+    """Published jobs in Hangzhou and Nanjing and a draft, indexed through the outbox."""
     with job_session(container.session_factory) as session:
         employer = make_employer(session, name="南京金陵数据有限公司", city_code="320100")
         mine = session.get_one(type(employer), world.employer_id)
@@ -313,9 +348,8 @@ def open_jobs(container: Container, world: World) -> dict[str, int]:
             "draft": make_job(session, mine, title="数据分析实习生", status=JobStatus.DRAFT),
         }
         ids = {key: job.id for key, job in made.items()}
-    with container.session_factory() as session:
-        index_jobs(session, container.search, ids.values())
-        session.commit()
+        publish_jobs_changed(session, ids.values())
+    deliver(container)
     return ids
 
 
