@@ -20,6 +20,7 @@ Per size:
   that the generator's and the ground truth's arrays do not count);
 * **exact baseline**: ``IndexFlatIP`` over the same float32 vectors — top-20 of ``--queries``
   queries in batches (the ground truth) and single-query latency on ``--exact-queries``;
+* **writes**: 200 single removals and single additions (closing and publishing one job);
 * **approximate**: for each ``nprobe`` of ``--nprobes``, ``--queries`` single-query top-20
   searches through :meth:`FaissVectorIndex.search` (the serving path, input validation
   included; FAISS on one OpenMP thread), p50/p99 wall-clock latency, p50/p99 of the
@@ -65,6 +66,7 @@ TOPIC_WEIGHT = 0.8
 CLUSTER_WEIGHT = 1.0
 SUBSPACE = 32
 ISOTROPIC = 0.3
+WRITES = 200
 STAGE_GENERATE = "generate vectors"
 STAGE_TRUTH = "exact top-20"
 STAGE_BUILD = "build index"
@@ -245,6 +247,28 @@ def timed_searches(
     }
 
 
+def timed_writes(index: FaissVectorIndex, queries: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """Closing a job (remove one id) and publishing one (add one vector), one at a time."""
+    faiss.omp_set_num_threads(1)
+    size = index.count()
+    ids = np.random.default_rng(7).choice(size, size=WRITES, replace=False)
+    removals: list[float] = []
+    additions: list[float] = []
+    for position, vector_id in enumerate(ids.tolist()):
+        started = time.perf_counter()
+        index.remove([vector_id])
+        removals.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        index.add([vector_id], queries[position % queries.shape[0]], [1])
+        additions.append(time.perf_counter() - started)
+    faiss.omp_set_num_threads(os.cpu_count() or 1)
+    return {
+        "count": WRITES,
+        "remove_one": _percentiles(removals),
+        "add_one": _percentiles(additions),
+    }
+
+
 # --------------------------------------------------------------------------- one size
 
 
@@ -286,13 +310,14 @@ def run_size(size: int, args: argparse.Namespace, work: Path, console: Console) 
             figures["load_seconds"] = round(time.perf_counter() - started, 1)
         info = index.info()
         figures["structure"] = info.structure
-        figures["default_nprobe"] = index.nprobe
+        figures["default_nprobe"] = index.effective_nprobe()
         figures["file_mib"] = round(index.file_size() / 2**20, 1)
         figures["memory"] = resident_memory(directory, name)
         sweeps = [
             timed_searches(index, queries, truth, nprobe, progress) for nprobe in args.nprobes
         ]
     figures["sweep"] = sweeps
+    figures["writes"] = timed_writes(index, queries)
     reaching = [row for row in sweeps if row["recall_at_20"] >= args.target_recall]
     figures["operating_point"] = min(reaching, key=lambda row: row["nprobe"]) if reaching else None
     return figures

@@ -22,10 +22,12 @@ Choice of index structure (issue 7 §2 and §6; measured in ``bench/bench_vector
   the vectors already in the index (decoded from the 8-bit codes; the error this adds is
   far below the quantization noise of search) plus the new ones, so it needs nothing from
   the caller. ``nlist`` is the power of two nearest ``4·√n`` (at least 39 training points
-  per list); ``nprobe`` is ``max(min_nprobe, nlist / nprobe_divisor)``: 16 up to 4 096
-  lists (1 M vectors), where the benchmark measured recall@20 ≈ 0.98 against exact
-  search. A bulk load (one ``add`` with every vector, as ``reconcile`` and the benchmark
-  do) trains once, on all of them. Retraining happens a handful of times in a collection's
+  per list). A search probes enough lists to scan about ``scan_target`` (4 000) vectors,
+  at least ``min_nprobe`` (16): 16 of 4 096 lists at 1 M vectors, where the benchmark
+  measured recall@20 ≈ 0.98 against exact search; smaller collections, whose clusters spread
+  over relatively more lists, probe a larger share (41 of 1 024 at 100 k) at no real cost.
+  A bulk load (one ``add`` with every vector, as ``reconcile`` and the benchmark do) trains
+  once, on all of them. Retraining happens a handful of times in a collection's
   life (10 k, 40 k, 160 k, 640 k, ...) and blocks that one ``add`` (about 4 minutes for
   1 M vectors on 2 busy cores, most of it assigning vectors to lists); run bulk loads in
   the worker, not in a request.
@@ -77,7 +79,7 @@ KIND = "faiss"
 FORMAT_VERSION = 1
 DEFAULT_EXACT_LIMIT = 10_000
 DEFAULT_RETRAIN_GROWTH = 4.0
-DEFAULT_NPROBE_DIVISOR = 256
+DEFAULT_SCAN_TARGET = 4_000
 DEFAULT_MIN_NPROBE = 16
 TRAINING_SAMPLE_PER_LIST = 24
 TRAINING_ITERATIONS = 10
@@ -106,7 +108,7 @@ class FaissVectorIndex(VectorIndex):
         index_prefix: str = "",
         exact_limit: int = DEFAULT_EXACT_LIMIT,
         retrain_growth: float = DEFAULT_RETRAIN_GROWTH,
-        nprobe_divisor: int = DEFAULT_NPROBE_DIVISOR,
+        scan_target: int = DEFAULT_SCAN_TARGET,
         min_nprobe: int = DEFAULT_MIN_NPROBE,
         nlist: int | None = None,
         nprobe: int | None = None,
@@ -116,20 +118,21 @@ class FaissVectorIndex(VectorIndex):
             validate_index_name(index_prefix)
         if dimension < 1:
             raise ValueError("dimension must be positive")
-        if exact_limit < 1 or retrain_growth <= 1 or nprobe_divisor < 1 or min_nprobe < 1:
-            raise ValueError("exact_limit, nprobe_divisor, min_nprobe >= 1; retrain_growth > 1")
+        if exact_limit < 1 or retrain_growth <= 1 or scan_target < 1 or min_nprobe < 1:
+            raise ValueError("exact_limit, scan_target, min_nprobe >= 1; retrain_growth > 1")
+        if nprobe is not None and nprobe < 1:
+            raise ValueError("nprobe must be positive")
         self.name = name
         self.dimension = dimension
         self.physical_name = vector_collection_name(index_prefix, name)
         self.directory = Path(directory)
         self.exact_limit = exact_limit
         self.retrain_growth = retrain_growth
-        self.nprobe_divisor = nprobe_divisor
+        self.scan_target = scan_target
         self.min_nprobe = min_nprobe
         self.fixed_nlist = nlist
-        self.fixed_nprobe = nprobe
-        self.nprobe: int | None = None
-        """Lists probed per query; set when the index is trained or loaded (assign to tune)."""
+        self.nprobe: int | None = nprobe
+        """Lists probed per query; ``None`` follows :meth:`effective_nprobe`'s rule."""
         self._lock = threading.RLock()
         self._index: Any = self._new_flat()
         self._trained_count = 0
@@ -154,10 +157,19 @@ class FaissVectorIndex(VectorIndex):
             return f"ivf{self._index.nlist},sq8"
         return "flat"
 
-    def _default_nprobe(self, nlist: int) -> int:
-        if self.fixed_nprobe is not None:
-            return min(nlist, self.fixed_nprobe)
-        return min(nlist, max(self.min_nprobe, nlist // self.nprobe_divisor))
+    def effective_nprobe(self) -> int | None:
+        """Lists a search probes: ``nprobe`` if set, else enough lists to scan about
+        ``scan_target`` vectors (``scan_target × nlist / count``), at least ``min_nprobe``;
+        ``None`` while the index is exact."""
+        with self._lock:
+            if not self.is_approximate:
+                return None
+            nlist = int(self._index.nlist)
+            if self.nprobe is not None:
+                return min(nlist, self.nprobe)
+            count = max(int(self._ids.shape[0]), 1)
+            wanted = round(self.scan_target * nlist / count)
+            return min(nlist, max(self.min_nprobe, wanted))
 
     def _build_ivf(self, ids: IdArray, vectors: FloatMatrix) -> None:
         """Train a fresh IVF-SQ8 index on ``vectors`` and fill it (caller holds the lock)."""
@@ -195,7 +207,6 @@ class FaissVectorIndex(VectorIndex):
         index.add_with_ids(vectors, ids)
         self._index = index
         self._trained_count = count
-        self.nprobe = self._default_nprobe(nlist)
 
     def _stored_vectors(self) -> tuple[IdArray, FloatMatrix]:
         """Every stored id and its vector (decoded from codes for IVF); caller holds lock."""
@@ -297,7 +308,6 @@ class FaissVectorIndex(VectorIndex):
         with self._lock:
             self._index = self._new_flat()
             self._trained_count = 0
-            self.nprobe = None
             self._ids = np.empty(0, dtype=np.int64)
             self._hashes = np.empty(0, dtype=np.int64)
             for path in self._generation_files():
@@ -326,7 +336,7 @@ class FaissVectorIndex(VectorIndex):
             )
             if self.is_approximate:
                 params: Any = faiss.SearchParametersIVF()
-                params.nprobe = self.nprobe or 1
+                params.nprobe = self.effective_nprobe() or 1
             else:
                 params = faiss.SearchParameters()
             if selector is not None:
@@ -491,9 +501,6 @@ class FaissVectorIndex(VectorIndex):
             self._index = index
             self._ids, self._hashes = ids, hashes
             self._trained_count = int(meta.get("trained_count", 0))
-            self.nprobe = (
-                self._default_nprobe(int(self._index.nlist)) if self.is_approximate else None
-            )
             return True
 
     def file_size(self) -> int:

@@ -52,12 +52,12 @@ def test_small_collections_are_exact_and_large_ones_switch_to_ivf_sq8(tmp_path: 
 
     index.add(range(1_500), data[:1_500], [0] * 1_500)
     assert index.info().structure == "flat"
-    assert index.nprobe is None
+    assert index.effective_nprobe() is None
     assert recall_at(index, data[:1_500], data[2_900:], 10) == 1.0
 
     index.add(range(1_500, 3_000), data[1_500:], [0] * 1_500)
     assert index.info().structure == f"ivf{nlist_for(3_000)},sq8"
-    assert index.is_approximate and index.nprobe is not None
+    assert index.is_approximate and index.effective_nprobe() is not None
     assert index.count() == 3_000
     assert recall_at(index, data, clustered(50, seed=2), 10) >= 0.9
     # every indexed vector finds itself first, the ones added before the switch included
@@ -105,7 +105,7 @@ def test_a_saved_ivf_index_loads_with_its_lists(tmp_path: Path) -> None:
 
     again = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=1_000, nprobe=3)
     assert again.load()
-    assert (again.nlist, again.nprobe, again.count()) == (index.nlist, 3, 1_200)
+    assert (again.nlist, again.effective_nprobe(), again.count()) == (index.nlist, 3, 1_200)
     assert [hit.id for hit in again.search(data[5], 5)] == [
         hit.id for hit in index.search(data[5], 5)
     ]
@@ -115,14 +115,22 @@ def test_a_saved_ivf_index_loads_with_its_lists(tmp_path: Path) -> None:
     assert FaissVectorIndex(tmp_path, "jobs", DIMENSION, nprobe=8).load()
 
 
-def test_nprobe_follows_the_list_count_unless_fixed(tmp_path: Path) -> None:
-    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION)
-    assert [index._default_nprobe(nlist) for nlist in (8, 1_024, 4_096, 16_384)] == [
-        8,
-        16,
-        16,
-        64,
-    ]
+def test_searches_scan_about_four_thousand_vectors_unless_nprobe_is_set(
+    tmp_path: Path,
+) -> None:
+    data = clustered(12_000, seed=11)
+    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=10_000)
+    index.add(range(12_000), data, [0] * 12_000)
+    assert index.nlist == 256
+
+    assert index.effective_nprobe() == round(4_000 * 256 / 12_000)  # 85
+    index.remove(range(6_000))
+    assert index.effective_nprobe() == round(4_000 * 256 / 6_000)  # 171
+    index.nprobe = 400
+    assert index.effective_nprobe() == 256
+    index.nprobe = 2
+    assert index.effective_nprobe() == 2
+    assert FaissVectorIndex(tmp_path, "jobs", DIMENSION, scan_target=100, min_nprobe=16)
 
 
 def test_files_are_named_after_the_prefixed_collection_and_old_generations_go(
