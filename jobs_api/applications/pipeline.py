@@ -42,10 +42,11 @@ ALLOWED: Final[dict[ApplicationStatus, frozenset[ApplicationStatus]]] = {
 }
 ALLOWED[S.OFFER] = ALLOWED[S.OFFER] | {S.INTERVIEW, S.SHORTLISTED}
 
-EMPLOYER_TARGETS: Final = frozenset(
-    {S.VIEWED, S.SHORTLISTED, S.INTERVIEW, S.OFFER, S.HIRED, S.REJECTED}
-)
-"""Statuses an employer may set (``withdrawn`` is the graduate's; ``submitted`` is the start)."""
+EMPLOYER_TARGETS: Final = frozenset({S.VIEWED, S.SHORTLISTED, S.INTERVIEW, S.REJECTED})
+"""Statuses an employer may set by hand. ``offer`` follows from issuing an offer (with its
+terms, in ``jobs_api.agreements``) and ``hired`` from the career office approving the 三方协议,
+so the pipeline never says "offer" or "hired" without the record behind it; ``withdrawn`` is
+the graduate's; ``submitted`` is the start."""
 
 STATUS_NAMES: Final[dict[ApplicationStatus, tuple[str, str]]] = {
     S.SUBMITTED: ("已投递", "Submitted"),

@@ -139,9 +139,10 @@ def test_status_changes_follow_the_pipeline_and_notify_once(
     back = _move(api, hiring.member, app_id, "viewed")
     assert back.status_code == 409
     assert back.json()["error"]["code"] == "application_transition_not_allowed"
-    withdrawn = _move(api, hiring.member, app_id, "withdrawn")
-    assert withdrawn.status_code == 422
-    assert withdrawn.json()["error"]["code"] == "application_status_not_allowed"
+    for by_hand in ("withdrawn", "offer", "hired"):  # offer and hired need their records
+        refused = _move(api, hiring.member, app_id, by_hand)
+        assert refused.status_code == 422, by_hand
+        assert refused.json()["error"]["code"] == "application_status_not_allowed"
     assert _move(api, hiring.member, app_id, "rejected", reason="岗位已招满").status_code == 200
 
     notices = _messages(db, hiring.graduate.user.id)
