@@ -5,10 +5,11 @@ it, and — once a graduate has applied — opens the application in 投递管�
 it, invites to an interview and issues an offer; the graduate's message centre shows every
 step. A graduate searches ``/jobs``, narrows by a filter, applies with a résumé and a cover
 note, finds the application in 我的申请, reads the offer notice, accepts the offer and signs
-the drafted 三方协议; the employer signs (API), the career office approves on its page and
+the drafted 三方协议; the employer signs and the career office approves on their pages, and
 the public ``/agreements/verify`` page reports the code as 已签约.
 
-The other party's steps run through the real HTTP API of the same live server.
+The other party's steps that are not the point of a test (the graduate applying in the first,
+the employer's shortlist and offer in the second) run through the live server's HTTP API.
 """
 
 from __future__ import annotations
@@ -443,19 +444,33 @@ def test_graduate_searches_applies_accepts_and_signs(
     expect(terms).to_contain_text("杭州市")
     shot(grad, screenshot_dir, "agreement-draft")
     sign = grad.get_by_test_id("sign-form")
-    sign.get_by_role("checkbox").check()
+    confirm = sign.get_by_role("checkbox", name="我已阅读并同意上述协议条款，确认签署。")
+    sign.get_by_role("button", name="确认签署").click()  # not confirmed: the browser refuses
+    assert confirm.evaluate("box => box.validity.valueMissing")
+    expect(grad).to_have_url(re.compile(r"\?notice=accepted$"))
+    confirm.check()
     sign.get_by_role("button", name="确认签署").click()
     expect(grad.get_by_role("status")).to_have_text("已签署。")
     expect(grad.get_by_test_id("sign-form")).to_have_count(0)
-    expect(grad.get_by_test_id("agreement-status")).not_to_have_text("待签署")
+    expect(grad.get_by_test_id("agreement-status")).to_have_text("签署中")
     code = grad.locator("dt:text-is('验证码') + dd").inner_text().strip()
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4})+", code), code
 
-    # the employer signs (API); the career office approves on its page -----------------------
-    call(live_server, world.member, "POST", f"/agreements/{agreement_id}/sign")
+    # the employer signs on its page; the career office approves on its page ----------------
+    hr = pages.open()
+    sign_in_page(hr, live_server, "yf-hr")
+    tabs(hr).get_by_role("link", name="录用与签约").click()
+    hr.get_by_test_id("agreement-table").get_by_role("link").first.click()
+    expect(hr).to_have_url(re.compile(rf"/employer/agreements/{agreement_id}$"))
+    expect(hr.get_by_test_id("agreement-status")).to_have_text("签署中")
+    hr.get_by_test_id("sign-form").get_by_role("button", name="以单位名义签署").click()
+    expect(hr.get_by_role("status")).to_have_text("已签署。")
+    expect(hr.get_by_test_id("agreement-status")).to_have_text("待学校审核")
+    shot(hr, screenshot_dir, "employer-signed")
+
     office = pages.open()
     sign_in_page(office, live_server, "zju-career")
-    office.goto(f"{live_server}/office/agreements")
+    tabs(office).get_by_role("link", name="签约审核").click()
     queue = office.get_by_test_id("agreement-table")
     expect(queue).to_contain_text("李娜")
     expect(queue).to_contain_text("待学校审核")
@@ -467,6 +482,8 @@ def test_graduate_searches_applies_accepts_and_signs(
 
     grad.reload()
     expect(grad.get_by_test_id("agreement-status")).to_have_text("已签约")
+    tabs(grad).get_by_role("link", name="消息中心").click()
+    expect(grad.get_by_test_id("inbox")).to_contain_text("三方协议已签约")
 
     # anyone can check the code ------------------------------------------------------------
     public = pages.open()
