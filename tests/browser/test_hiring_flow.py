@@ -295,7 +295,12 @@ def test_employer_posts_a_job_and_takes_an_applicant_to_an_offer(
     hr.get_by_label("给毕业生的说明").fill("请携带简历一份。")
     shot(hr, screenshot_dir, "interview-form")
     hr.get_by_role("button", name="发送面试邀请").click()
-    expect(hr).to_have_url(re.compile(r"/employer/interviews\?notice=created"))
+    expect(hr).to_have_url(re.compile(r"/employer/interviews\?notice=created&interview=\d+$"))
+    expect(hr.get_by_role("status")).to_have_text("面试邀请已发送，等待毕业生确认时段。")
+    interview = hr.get_by_test_id(f"interview-{hr.url.rsplit('=', 1)[1]}")
+    expect(interview).to_contain_text("李娜 · Python后端开发工程师")
+    expect(interview.get_by_test_id("status")).to_have_text("待确认")
+    expect(interview).to_contain_text(f"{day.isoformat()} 10:00–11:00")  # Beijing time
 
     # the offer form ----------------------------------------------------------------------
     hr.goto(f"{live_server}/employer/applications/{application_id}")
