@@ -32,6 +32,7 @@ from jobs_api.core.settings import Settings, get_settings
 from jobs_api.core.worker import run_worker
 from jobs_api.demo.fairs import create_demo_fairs
 from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
+from jobs_api.demo.hiring import create_demo_hiring
 from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
@@ -151,8 +152,11 @@ def _demo_accounts(settings: Settings) -> None:
         with job_session(build_session_factory(engine)) as session:
             accounts = create_demo_accounts(session, settings)
             create_demo_fairs(session)
+            hiring = create_demo_hiring(session, settings)
     finally:
         engine.dispose()
+    if hiring.applications:
+        console.print(hiring.summary())
     table = Table(title="演示账号 / demo accounts (development only)")
     for column in ("role", "username", "password"):
         table.add_column(column)
