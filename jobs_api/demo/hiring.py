@@ -28,6 +28,7 @@ the caller commits.
 from __future__ import annotations
 
 import io
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -50,6 +51,7 @@ from jobs_api.applications.employer_pipeline import read_application, set_status
 from jobs_api.applications.models import Application, ApplicationStatus, ApplicationStatusChange
 from jobs_api.applications.schemas import ApplyIn, StatusChangeIn
 from jobs_api.core.db import utcnow
+from jobs_api.core.errors import DomainError
 from jobs_api.core.settings import Settings
 from jobs_api.employers.models import REACHES_GRADUATES, Employer
 from jobs_api.employers.references import city_problem
@@ -75,6 +77,8 @@ from jobs_api.jobs.posting import china_today
 from jobs_api.reference.models import Major
 from jobs_api.registry.models import EnrollmentStatus, StudentRecord
 from jobs_api.universities.models import University
+
+logger = logging.getLogger(__name__)
 
 SESSION_ID = "demo-hiring"
 DEFAULT_CITY = "330100"  # 杭州市, when a job's city cannot be a workplace city
@@ -441,16 +445,35 @@ def create_demo_hiring(
     hasher: PasswordHasher | None = None,
     now: datetime | None = None,
 ) -> HiringReport:
-    """Create the demo hiring rows (once); the report counts what was made."""
-    report = HiringReport()
+    """Create the demo hiring rows (once); the report counts what was made.
+
+    All of it happens in a savepoint: should a service refuse a step (say, a demo data set
+    without a suitable job), nothing of the hiring data is kept, a warning is logged, and the
+    caller's demo accounts and fairs are still committed."""
     cast = _cast(session)
     if cast is None:
-        return report
+        return HiringReport()
     if session.scalar(
         select(Application.id).where(Application.employer_id == cast.employer.id).limit(1)
     ):
-        return report
-    now = now or utcnow()
+        return HiringReport()
+    try:
+        with session.begin_nested():
+            return _create(session, settings, cast, password, hasher, now or utcnow())
+    except DomainError as exc:
+        logger.warning("demo hiring data not created: %s (%s)", exc.code, exc.message)
+        return HiringReport()
+
+
+def _create(
+    session: Session,
+    settings: Settings,
+    cast: _Cast,
+    password: str | None,
+    hasher: PasswordHasher | None,
+    now: datetime,
+) -> HiringReport:
+    report = HiringReport()
     today = china_today()
     jobs = _open_jobs(session, cast.employer.id, today, 20)
     if not jobs:
