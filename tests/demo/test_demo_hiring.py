@@ -157,6 +157,11 @@ def test_demo_hiring_made_once_and_visible(container: Container, client: TestCli
     assert queue.status_code == 200, queue.text
     assert [a["id"] for a in queue.json()["items"]] == [pending.id]
 
+    # the signed agreement's verification code is genuine for anyone
+    checked = client.get("/api/v1/agreements/verify", params={"code": signed.verification_code})
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["genuine"] is True and checked.json()["status"] == "signed"
+
     # the demo graduate sees their applications, an interview to confirm and an offer
     grad_headers = _headers(container, graduate)
     applications = client.get("/api/v1/me/applications", headers=grad_headers).json()["items"]
@@ -171,3 +176,11 @@ def test_demo_hiring_made_once_and_visible(container: Container, client: TestCli
         assert again.applications == 0 and again.graduates == 0
         assert session.scalar(select(func.count()).select_from(Application)) == total
         assert session.scalar(select(func.count()).select_from(User)) == users
+
+
+def test_nothing_without_demo_accounts(container: Container) -> None:
+    with job_session(container.session_factory) as session:
+        load_reference(session)
+        report = create_demo_hiring(session, container.settings, hasher=CHEAP)
+        assert report.applications == 0 and report.graduates == 0
+        assert session.scalar(select(func.count()).select_from(Application)) == 0
