@@ -94,6 +94,7 @@ def approve(session: Session, principal: Principal, agreement_id: int) -> Agreem
         reason="三方协议已签约",
         job_title=agreement.position_title,
         employer_name=employer.name,
+        notify_graduate=False,
     )
     publish_signed(session, agreement)
     tell_parties(

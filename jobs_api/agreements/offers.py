@@ -146,6 +146,7 @@ def issue_offer(
         actor_user_id=principal.user_id,
         job_title=job.title,
         employer_name=employer.name,
+        notify_graduate=False,
     )
     notify(
         session,

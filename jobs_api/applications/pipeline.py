@@ -73,9 +73,12 @@ def change_status(
     reason: str = "",
     job_title: str = "",
     employer_name: str = "",
+    notify_graduate: bool = True,
 ) -> ApplicationStatusChange | None:
     """Move ``application`` to ``target``: records the change, stamps the first employer
-    response, and tells the graduate (inbox; not for their own withdrawal).
+    response, and tells the graduate (inbox; not for their own withdrawal). A domain that
+    sends its own, richer notice for the same step (the interview invitation, the offer, the
+    approved agreement) passes ``notify_graduate=False`` so the graduate reads one message.
 
     Setting the status it already has is a no-op (returns ``None``), so retried jobs and
     double-clicked buttons change nothing. A change the pipeline does not allow raises
@@ -123,7 +126,7 @@ def change_status(
     )
     session.add(change)
     session.flush()
-    if target is not S.WITHDRAWN:
+    if notify_graduate and target is not S.WITHDRAWN:
         _notify_graduate(session, application, change, job_title, employer_name)
     return change
 

@@ -124,6 +124,7 @@ def propose(
         actor_user_id=principal.user_id,
         job_title=job_title,
         employer_name=employer.name,
+        notify_graduate=False,
     )
     last_round = session.scalar(
         select(func.max(Interview.round)).where(Interview.application_id == application.id)

@@ -131,6 +131,7 @@ class WebShell:
         env.globals["top_links"] = TOP_LINKS
         env.filters["service_text"] = lambda message: localize(str(message), locale)
         env.filters["local_time"] = local_time
+        env.filters["local_date"] = local_date
         return env
 
     def asset_url(self, path: str) -> str:
@@ -154,6 +155,11 @@ def local_time(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: datetime | None) -> str:
+    """A stored (UTC) time as its Beijing calendar day."""
+    return local_time(value)[:10] if value is not None else "—"
 
 
 def get_shell(request: Request) -> WebShell:

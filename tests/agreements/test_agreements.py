@@ -288,10 +288,17 @@ def test_application_history_records_the_hire(
     db.expire_all()
     application = db.get_one(Application, deal.hiring.application.id)
     assert application.status == "hired"
-    messages = db.scalars(
-        select(InboxMessage.title_zh).where(
-            InboxMessage.user_id == deal.graduate.user.id,
-            InboxMessage.kind == "application.status",
-        )
+    kinds = db.scalars(
+        select(InboxMessage.kind).where(InboxMessage.user_id == deal.graduate.user.id)
     ).all()
-    assert any("已录用" in title for title in messages)
+    # the approval notice stands for the hire: no second, generic "已录用" status message
+    assert "agreement.approved" in kinds
+    assert not any(
+        "已录用" in title
+        for title in db.scalars(
+            select(InboxMessage.title_zh).where(
+                InboxMessage.user_id == deal.graduate.user.id,
+                InboxMessage.kind == "application.status",
+            )
+        )
+    )

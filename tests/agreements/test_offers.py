@@ -54,7 +54,8 @@ def test_issue_offer_moves_the_application_and_notifies_the_graduate(
     assert offer["agreement_id"] is None
     db.expire_all()
     assert db.get_one(Application, hiring.application.id).status == "offer"
-    assert _kinds(db, hiring.graduate.user.id) == ["application.status", "offer.issued"]
+    # one message for one step: the offer notice, not also a generic status update
+    assert _kinds(db, hiring.graduate.user.id) == ["offer.issued"]
     listed = api.get("/api/v1/offers", headers=hiring.graduate.headers).json()["items"]
     assert [o["id"] for o in listed] == [offer["id"]]
 

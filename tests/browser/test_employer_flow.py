@@ -108,10 +108,13 @@ def test_a_good_employer_is_verified_automatically_and_may_post(
     page.select_option("#degree_level", "bachelor")
     page.fill("#salary_min", "9000")
     page.fill("#salary_max", "15000")
-    page.fill("#skills", "Python，SQL")
+    skills = page.get_by_label("技能要求（用逗号分隔）")  # a tag editor: one tag per Enter
+    for skill in ("Python", "SQL"):
+        skills.fill(skill)
+        skills.press("Enter")
     page.fill("#description", "负责数据平台的建设与维护，参与数据建模与性能优化。")
     page.click("text=保存职位")
-    page.wait_for_url(f"{live_server}/employer*")
+    page.wait_for_url(f"{live_server}/employer/jobs?saved=*")
     expect(page.get_by_test_id("job-status")).to_have_text("草稿")
     page.get_by_test_id("publish").click()
     expect(page.get_by_test_id("job-status")).to_have_text("已发布")

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page, expect
 from rq import SimpleWorker
 
 from jobs_api.core import worker_context
@@ -434,12 +434,20 @@ def test_graduate_searches_applies_accepts_and_signs(
     expect(offers).to_contain_text("14000 元 × 14")
     expect(offers).to_contain_text("待答复")
     shot(grad, screenshot_dir, "offers")
+    confirmations: list[str] = []
+
+    def accept_dialog(dialog: Dialog) -> None:
+        confirmations.append(dialog.message)
+        dialog.accept()
+
+    grad.once("dialog", accept_dialog)
     offers.locator(f"form[action='/me/offers/{offer['id']}/accept']").get_by_role(
         "button", name="接受"
     ).click()
 
     # the drafted 三方协议: confirm and sign --------------------------------------------------
     expect(grad).to_have_url(re.compile(r"/me/agreements/\d+\?notice=accepted$"))
+    assert confirmations and "只能签订一份三方协议" in confirmations[0]
     agreement_id = int(re.findall(r"/me/agreements/(\d+)", grad.url)[0])
     expect(grad.get_by_role("status")).to_have_text("已接受录用通知，三方协议草稿已生成。")
     expect(grad.get_by_test_id("agreement-status")).to_have_text("待签署")

@@ -74,7 +74,7 @@ def test_propose_moves_the_application_and_tells_the_graduate(
     ).one()
     assert change.to_status == "interview" and change.changed_by == hiring.member.user.id
     kinds = [m.kind for m in _inbox(db, hiring.graduate.user.id)]
-    assert kinds == ["application.status", "interview.proposed"]
+    assert kinds == ["interview.proposed"]  # the invitation alone, no generic status update
     invitation = _inbox(db, hiring.graduate.user.id)[-1]
     assert "杭州云帆网络科技有限公司" in invitation.title_zh
     assert "3 个可选时段" in invitation.body_zh and invitation.link == "/me/interviews"
