@@ -259,7 +259,6 @@ def search_page(
         "next_href": next_href,
         "first_href": _href(_without_paging(raw)) if "cursor" in raw else None,
         "sort_labels": SORT_LABELS,
-        "effective_sort": result.sort if result is not None else "",
         "posted_within": POSTED_WITHIN,
     }
     status = 422 if errors else 200
