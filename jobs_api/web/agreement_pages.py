@@ -57,6 +57,7 @@ from jobs_api.web.page_support import (
     see_other,
     translate,
 )
+from jobs_api.web.reference_options import city_groups
 
 router = APIRouter(include_in_schema=False)
 public_router = APIRouter(include_in_schema=False, dependencies=[Depends(PUBLIC)])
@@ -207,6 +208,7 @@ def _detail(
         "editable": data.status in drafting.EDITABLE_STATUSES,
         "signable": data.status in signing.SIGNABLE_STATUSES,
         "penalty_cap": BREACH_PENALTY_CAP,
+        "cities": city_groups(session),
         "values": values or _term_values(data),
         "errors": errors or FormErrors(),
         "notice": notice_text(request, notice),

@@ -23,7 +23,6 @@ their own employer's jobs only (404 for others').
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any, Final, Protocol
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -57,6 +56,7 @@ from jobs_api.web.employer_pages import JOB_STATUS_LABELS
 from jobs_api.web.i18n import N_
 from jobs_api.web.messages import FormErrors
 from jobs_api.web.page_support import EmployerPage, page, see_other, translate
+from jobs_api.web.reference_options import Option, OptionGroup, city_groups
 
 router = APIRouter(include_in_schema=False)
 
@@ -192,28 +192,6 @@ def _validation_errors(request: Request, exc: ValidationError) -> FormErrors:
 # --- choices -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True, slots=True)
-class OptionGroup:
-    label: str
-    options: tuple[Option, ...]
-
-
-def _cities(session: Session) -> list[OptionGroup]:
-    provinces = {r.code: r.name for r in reference.list_regions(session, level="province")}
-    by_province: dict[str, list[Option]] = {}
-    for region in reference.list_regions(session, level="prefecture"):
-        by_province.setdefault(region.parent_code or "", []).append(
-            Option(region.code, region.name)
-        )
-    return [OptionGroup(provinces.get(c, c), tuple(o)) for c, o in by_province.items()]
-
-
 def _industries(session: Session) -> list[Option]:
     return [
         Option(i.code, f"{i.code} {i.name}" if i.level == "section" else f"　{i.code} {i.name}")
@@ -290,7 +268,7 @@ def _form_page(
         "suggestions": suggestions,
         "suggested": confident,
         "occupations": _occupations(suggester),
-        "cities": _cities(session),
+        "cities": city_groups(session),
         "industries": _industries(session),
         "majors": _majors(session),
         "degrees": DEGREES,

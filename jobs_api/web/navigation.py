@@ -105,6 +105,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
     ),
     "employer": (
         MenuItem(N_("单位主页"), "/employer"),
+        MenuItem(N_("职位管理"), "/employer/jobs"),
         MenuItem(N_("投递管理"), "/employer/applications"),
         MenuItem(N_("面试日程"), "/employer/interviews"),
         MenuItem(N_("录用与签约"), "/employer/agreements"),

@@ -38,6 +38,7 @@ from jobs_api.web.csrf import CsrfChecked
 from jobs_api.web.i18n import N_
 from jobs_api.web.messages import FormErrors
 from jobs_api.web.page_support import EmployerPage, GraduatePage, page, see_other
+from jobs_api.web.reference_options import city_groups
 
 router = APIRouter(include_in_schema=False)
 
@@ -81,6 +82,7 @@ def _offer_form(
         "area": "employer",
         "application_id": application_id,
         "job": job,
+        "cities": city_groups(session),
         "values": values,
         "errors": errors or FormErrors(),
     }

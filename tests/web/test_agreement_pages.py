@@ -65,6 +65,9 @@ def test_employer_sends_an_offer_through_the_form(world: World) -> None:
     assert form.status_code == 200
     assert 'data-testid="offer-form"' in form.text
     assert hiring.job.title in form.text
+    # the workplace is a city picker, preset to the job's city (not a code to type)
+    assert '<select id="workplace_city_code" name="workplace_city_code" required' in form.text
+    assert f'<option value="{hiring.job.city_code}" selected>' in form.text
     body = {k: str(v) for k, v in offer_body().items()}
     bad = browser.post(path, {**body, "monthly_salary": "0"}, token_from=path)
     assert bad.status_code == 422
