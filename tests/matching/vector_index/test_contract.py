@@ -167,6 +167,15 @@ def test_contains_and_ids_with_hashes_describe_what_is_stored(jobs: VectorIndex)
     assert sorted(jobs.ids_with_hashes()) == [(job, content_hash(str(job))) for job in JOBS]
 
 
+def test_info_names_the_prefixed_collection(jobs: VectorIndex) -> None:
+    info = jobs.info()
+
+    assert info.kind in ("faiss", "elasticsearch")
+    assert info.name.endswith("_jobs-vectors")
+    assert (info.dimension, info.count) == (DIMENSION, 4)
+    assert info.structure
+
+
 # --------------------------------------------------------------------------- writes
 
 
