@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from jobs_api.applications.figures import response_figures
 from jobs_api.core.deps import ContainerDep, SessionDep
 from jobs_api.core.errors import NotFound
 from jobs_api.employers.schemas import PublicEmployerOut
@@ -290,6 +291,7 @@ def job_page(
         "salary": search_service.salary_text(job.salary_min, job.salary_max, job.salary_months),
         "majors": _major_names(session, job.major_codes),
         "employer": _employer_card(session, job.employer.id),
+        "figures": response_figures(session, job.employer.id),
         "apply_href": f"/jobs/{job.id}/apply",
         "is_published": job.status == "published",
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from jobs_api.employers.models import Employer, VerificationStatus
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.jobs.search_index import index_jobs
 from jobs_api.reference.service import load_reference
+from tests.factories.applications import make_application, make_graduate_actor
 from tests.factories.jobs import make_employer, make_job
 from tests.web.conftest import Browser
 
@@ -158,3 +160,20 @@ def test_menu_and_english(browser: Browser, jobs: dict[str, int]) -> None:
     assert "Find jobs" in english and "Sort by" in english
     detail = browser.get(f"/jobs/{jobs['java']}", params={"lang": "en"}).text
     assert ">Apply<" in detail
+
+
+def test_job_page_shows_how_quickly_the_employer_answers(
+    browser: Browser, jobs: dict[str, int], container: Container
+) -> None:
+    assert 'data-testid="response-figures"' not in browser.get(f"/jobs/{jobs['java']}").text
+    with job_session(container.session_factory) as session:
+        job = session.get_one(Job, jobs["java"])
+        answered = make_application(
+            session, make_graduate_actor(session, container.settings, name="王芳"), job
+        )
+        make_application(session, make_graduate_actor(session, container.settings), job)
+        answered.first_response_at = answered.submitted_at + timedelta(hours=5)
+    body = browser.get(f"/jobs/{jobs['java']}").text
+    assert 'data-testid="response-figures"' in body
+    assert "7 天内回复：50%" in body
+    assert "收到申请：2" in body
