@@ -335,6 +335,13 @@ def _spawn_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "jobs_api", "worker"], env=env)
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    """uvicorn re-raises the SIGTERM it caught once it has shut down; with the default handler
+    that would end the process before ``serve`` stops the worker and the bundled queue server,
+    leaving both behind. Exiting through ``SystemExit`` runs the clean-up instead."""
+    raise SystemExit(128 + signum)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="bind address")] = None,
@@ -356,6 +363,7 @@ def serve(
     url = f"http://{bind_host}:{bind_port}/"
     console.print(f"\n[bold green]gradmatch 已启动[/] — 打开 [link={url}]{url}[/link]")
     console.print(f"API 文档 / API docs: {url}docs    健康检查 / health: {url}health\n")
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
     finally:

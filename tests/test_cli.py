@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,3 +87,58 @@ def test_expire_verifications_runs(data_dir: Path) -> None:
     result = runner.invoke(app, ["expire-verifications"])
     assert result.exit_code == 0, result.output
     assert "expired 0 verifications" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _children(pid: int) -> list[int]:
+    found = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in found.read_text().split()] if found.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_serve_stops_its_worker_and_queue_server_on_sigterm(data_dir: Path) -> None:
+    """``kill <serve pid>`` (systemd, docker stop) must not leave the worker and the bundled
+    Valkey running."""
+    port = _free_port()
+    env = {**os.environ, "GRADMATCH_DATA_DIR": str(data_dir)}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "jobs_api", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("gradmatch serve did not answer /health within 90 s")
+        children = _children(serve.pid)
+        assert len(children) >= 2, "expected the worker and the Valkey server as children"
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [c for c in children if _alive(c)]
+    finally:
+        if serve.poll() is None:
+            serve.kill()
