@@ -121,6 +121,7 @@ def test_serve_stops_its_worker_and_queue_server_on_sigterm(data_dir: Path) -> N
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    children: list[int] = []
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -142,3 +143,6 @@ def test_serve_stops_its_worker_and_queue_server_on_sigterm(data_dir: Path) -> N
     finally:
         if serve.poll() is None:
             serve.kill()
+        for child in children:  # never leave them behind, even when the test fails
+            if _alive(child):
+                os.kill(child, signal.SIGKILL)
