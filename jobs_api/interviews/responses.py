@@ -24,10 +24,11 @@ from jobs_api.interviews.errors import (
     InterviewStatusConflict,
     InvalidInterview,
 )
+from jobs_api.interviews.lifecycle import call_off, required_reason
 from jobs_api.interviews.models import Interview, InterviewSlot, InterviewStatus
 from jobs_api.interviews.schemas import SlotIn
 from jobs_api.interviews.slots import Span, beijing_range, check_slots, confirmed_between
-from jobs_api.interviews.views import OPEN_STATUSES, application_closed, names_of
+from jobs_api.interviews.views import application_closed, names_of
 
 CONFIRMABLE = frozenset({InterviewStatus.PROPOSED, InterviewStatus.RESCHEDULE_REQUESTED})
 RESCHEDULABLE = frozenset(
@@ -42,13 +43,6 @@ def _own(session: Session, principal: Principal, interview_id: int) -> Interview
     if interview is None or interview.user_id != principal.user_id:
         raise InterviewNotFound("面试不存在 (no such interview)")
     return interview
-
-
-def _reason(reason: str) -> str:
-    cleaned = reason.strip()
-    if not cleaned:
-        raise InvalidInterview("请填写原因 (a reason is required)", fields={"reason": "required"})
-    return cleaned
 
 
 def confirm(
@@ -132,7 +126,7 @@ def request_reschedule(
     confirmed time is released. The employer member who proposed it is told."""
     now = now or utcnow()
     interview = _own(session, principal, interview_id)
-    cleaned = _reason(reason)
+    cleaned = required_reason(reason)
     spans = check_slots(preferred_times, now, field="preferred_times") if preferred_times else []
     if interview.status not in RESCHEDULABLE:
         raise InterviewStatusConflict(
@@ -159,14 +153,7 @@ def decline(
     """Decline (or cancel a confirmed) interview with a reason the employer reads."""
     now = now or utcnow()
     interview = _own(session, principal, interview_id)
-    cleaned = _reason(reason)
-    if interview.status not in OPEN_STATUSES:
-        raise InterviewStatusConflict(
-            "面试已取消或已结束 (the interview is already cancelled or completed)"
-        )
-    interview.status = InterviewStatus.CANCELLED
-    interview.cancel_reason = cleaned
-    interview.cancelled_by = principal.user_id
+    call_off(interview, reason, by_user_id=principal.user_id)
     session.flush()
     notices.declined(session, interview, names_of(session, interview), now)
     return interview

@@ -30,8 +30,8 @@ from jobs_api.interviews.errors import (
     InterviewAlreadyOpen,
     InterviewNotFound,
     InterviewStatusConflict,
-    InvalidInterview,
 )
+from jobs_api.interviews.lifecycle import call_off
 from jobs_api.interviews.models import Interview, InterviewSlot, InterviewStatus
 from jobs_api.interviews.schemas import EmployerRescheduleIn, InterviewProposalIn
 from jobs_api.interviews.slots import Span, busy_flags, check_mode, check_slots
@@ -185,13 +185,6 @@ def reschedule(
     return Proposal(interview, _busy(session, interview, slots))
 
 
-def _reason(reason: str) -> str:
-    cleaned = reason.strip()
-    if not cleaned:
-        raise InvalidInterview("请填写原因 (a reason is required)", fields={"reason": "required"})
-    return cleaned
-
-
 def cancel(
     session: Session,
     principal: Principal,
@@ -203,14 +196,7 @@ def cancel(
     """Call an open interview off with a reason the graduate reads."""
     now = now or utcnow()
     interview = own_interview(session, principal, interview_id)
-    cleaned = _reason(reason)
-    if interview.status not in OPEN_STATUSES:
-        raise InterviewStatusConflict(
-            "面试已取消或已结束 (the interview is already cancelled or completed)"
-        )
-    interview.status = InterviewStatus.CANCELLED
-    interview.cancel_reason = cleaned
-    interview.cancelled_by = principal.user_id
+    call_off(interview, reason, by_user_id=principal.user_id)
     session.flush()
     notices.cancelled_by_employer(session, interview, names_of(session, interview), now)
     return interview
