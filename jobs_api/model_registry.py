@@ -23,6 +23,8 @@ MODEL_MODULES = (
     "jobs_api.interviews.models",
     "jobs_api.agreements.models",
     "employer_verification.models",
+    "matching.models",
+    "matching.push.models",
 )
 
 

@@ -9,6 +9,10 @@ A URL selects each backend:
   its address to the worker it spawns).
 * ``GRADMATCH_ELASTICSEARCH_URL``: ``http://host:9200`` for Elasticsearch, or ``embedded://``
   for the SQLite FTS5 engine stored under ``data_dir``.
+* ``GRADMATCH_VECTOR_INDEX_URL``: ``faiss://`` (default, in-process FAISS saved under
+  ``data_dir/vectors``) or ``http://host:9200`` for Elasticsearch dense_vector kNN.
+* ``GRADMATCH_EMBEDDING_MODEL_DIR``: the sentence-transformers model folder (default: the one
+  ``gradmatch build-embedding-model`` writes into the virtualenv at install time).
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ class Settings(BaseSettings):
     outbox_batch_size: int = Field(default=200, ge=1, le=10_000)
     outbox_max_attempts: int = Field(default=12, ge=1)
     outbox_lease_seconds: int = Field(default=300, ge=10)
+    vector_index_url: str = "faiss://"
+    embedding_model_dir: Path | None = None
+    embedding_precision: Literal["auto", "fp32", "bf16"] = "auto"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-24 09:45:46.707506
+Create Date: 2026-11-24 12:18:35.157863
 """
 
 from collections.abc import Sequence
@@ -67,6 +67,21 @@ def upgrade() -> None:
         sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("uscc", name=op.f("pk_enterprise_registry_entries")),
     )
+    op.create_table(
+        "match_vectors",
+        sa.Column("kind", sa.String(length=16), nullable=False, comment="job | graduate"),
+        sa.Column("entity_id", sa.Integer(), nullable=False),
+        sa.Column("model", sa.String(length=80), nullable=False, comment="embedding model id"),
+        sa.Column(
+            "content_hash", sa.String(length=64), nullable=False, comment="sha256 of model + text"
+        ),
+        sa.Column("vector", sa.LargeBinary(), nullable=False, comment="float16, L2-normalised"),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "entity_id", name=op.f("pk_match_vectors")),
+    )
+    with op.batch_alter_table("match_vectors", schema=None) as batch_op:
+        batch_op.create_index("ix_match_vectors_content_hash", ["content_hash"], unique=False)
+
     op.create_table(
         "outbox_events",
         sa.Column(
@@ -794,6 +809,30 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "notification_preferences",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("channels", sa.JSON(), nullable=False),
+        sa.Column("frequency", sa.String(length=16), nullable=False),
+        sa.Column(
+            "quiet_start_minute",
+            sa.Integer(),
+            nullable=True,
+            comment="minutes after midnight, Asia/Shanghai",
+        ),
+        sa.Column(
+            "quiet_end_minute",
+            sa.Integer(),
+            nullable=True,
+            comment="minutes after midnight, Asia/Shanghai",
+        ),
+        sa.Column("daily_cap", sa.Integer(), nullable=False, comment="job alerts per day"),
+        sa.Column("updated_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_notification_preferences_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_notification_preferences")),
+    )
+    op.create_table(
         "one_time_codes",
         sa.Column(
             "id",
@@ -820,6 +859,39 @@ def upgrade() -> None:
     with op.batch_alter_table("one_time_codes", schema=None) as batch_op:
         batch_op.create_index(
             "ix_one_time_codes_user_purpose", ["user_id", "purpose"], unique=False
+        )
+
+    op.create_table(
+        "push_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "channel",
+            sa.String(length=16),
+            nullable=False,
+            comment="inbox|webhook|email|sms|wechat",
+        ),
+        sa.Column("kind", sa.String(length=24), nullable=False, comment="job_match | digest"),
+        sa.Column("dedupe_key", sa.String(length=160), nullable=False),
+        sa.Column("job_ids", sa.JSON(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("priority_group", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_push_deliveries_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_push_deliveries")),
+        sa.UniqueConstraint("user_id", "channel", "dedupe_key", name="uq_push_deliveries_dedupe"),
+    )
+    with op.batch_alter_table("push_deliveries", schema=None) as batch_op:
+        batch_op.create_index("ix_push_deliveries_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(
+            "ix_push_deliveries_user_created", ["user_id", "created_at"], unique=False
         )
 
     op.create_table(
@@ -1220,6 +1292,43 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_job_reviews_queue", ["state", "province_code", "id"], unique=False
         )
+
+    op.create_table(
+        "push_fanouts",
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False, comment="running | done"),
+        sa.Column("candidates", sa.Integer(), nullable=False),
+        sa.Column("matched", sa.Integer(), nullable=False),
+        sa.Column("notified", sa.Integer(), nullable=False),
+        sa.Column("deferred", sa.Integer(), nullable=False, comment="left for the digest"),
+        sa.Column("started_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_push_fanouts_job_id_jobs")),
+        sa.PrimaryKeyConstraint("job_id", name=op.f("pk_push_fanouts")),
+    )
+    op.create_table(
+        "push_matches",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("priority_group", sa.Boolean(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("created_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notified_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("digested_at", jobs_api.core.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_push_matches_job_id_jobs")),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_push_matches_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_push_matches")),
+        sa.UniqueConstraint("user_id", "job_id", name="uq_push_matches_user_job"),
+    )
+    with op.batch_alter_table("push_matches", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_push_matches_digest", ["user_id", "digested_at", "notified_at"], unique=False
+        )
+        batch_op.create_index("ix_push_matches_job", ["job_id"], unique=False)
 
     op.create_table(
         "refresh_tokens",
@@ -1652,6 +1761,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_refresh_tokens_session_id"))
 
     op.drop_table("refresh_tokens")
+    with op.batch_alter_table("push_matches", schema=None) as batch_op:
+        batch_op.drop_index("ix_push_matches_job")
+        batch_op.drop_index("ix_push_matches_digest")
+
+    op.drop_table("push_matches")
+    op.drop_table("push_fanouts")
     with op.batch_alter_table("job_reviews", schema=None) as batch_op:
         batch_op.drop_index("ix_job_reviews_queue")
         batch_op.drop_index("ix_job_reviews_job")
@@ -1712,10 +1827,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_registry_imports_status"))
 
     op.drop_table("registry_imports")
+    with op.batch_alter_table("push_deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_push_deliveries_user_created")
+        batch_op.drop_index("ix_push_deliveries_due")
+
+    op.drop_table("push_deliveries")
     with op.batch_alter_table("one_time_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_one_time_codes_user_purpose")
 
     op.drop_table("one_time_codes")
+    op.drop_table("notification_preferences")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_jobs_status_published_at")
         batch_op.drop_index("ix_jobs_status_deadline")
@@ -1840,6 +1961,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_events_due")
 
     op.drop_table("outbox_events")
+    with op.batch_alter_table("match_vectors", schema=None) as batch_op:
+        batch_op.drop_index("ix_match_vectors_content_hash")
+
+    op.drop_table("match_vectors")
     op.drop_table("enterprise_registry_entries")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_events_subject")

@@ -1,0 +1,1 @@
+"""Sentence embeddings: the model folder built from a PyPI package, the embedder, texts."""

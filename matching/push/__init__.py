@@ -1,0 +1,1 @@
+"""Push notifications of matching jobs: fan-out on publish, daily digests, channels."""
