@@ -1,0 +1,252 @@
+"""The hybrid ranking: vector similarity + BM25 + hard signals, with explanations and gap hints.
+
+For one searcher (a graduate looking at jobs, or a job looking at graduates) and a candidate
+set of the other side:
+
+1. **vector** — the cosine of the searcher's query vector (``embed_queries`` of
+   :func:`matching.texts.profile_query` / :func:`~matching.texts.job_query`) with each
+   candidate's passage vector. e5 cosines crowd into roughly 0.75–0.90, so they are rescaled
+   within the candidate set: ``(c - min) / (max - min)`` (a fixed affine map
+   ``(c - VECTOR_FLOOR) / (VECTOR_CEIL - VECTOR_FLOOR)`` for sets too small to have a spread).
+2. **lexical** — BM25 of the searcher's tokens against the candidates' (:mod:`matching.lexical`),
+   divided by the set's best score.
+3. **signals** — :func:`matching.signals.hard_signals` (major, degree, city, skills, certificate,
+   salary, occupation, deadline). For a job without listed majors (专业不限) the major signal
+   is the *occupation fit*: how close the job is to the graduate's field, judged from the
+   rescaled vector and from the major's words found in the job's title and description.
+
+The score is the weighted mean of the parts that apply (:data:`WEIGHTS`), then multiplied by
+a penalty for each hard misfit (:data:`PENALTIES`: a major from another field, a degree
+below the minimum, a passed deadline), so a misfit sinks below every fitting candidate
+whatever its words share. Results come best first, ties by id.
+
+The weights and penalties were tuned on the evaluation sample (``../shared/eval-sample``, a
+set documented as being for tuning) with ``gradmatch eval-match``; nothing refers to the
+sample's ids, names or judgements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.documents import JobDoc, ProfileDoc
+from matching.lexical import BM25, job_tokens, normalise, profile_tokens, text_tokens
+from matching.signals import GapHint, Reason, Signal, hard_signals, resolve_major
+
+__all__ = [
+    "PENALTIES",
+    "WEIGHTS",
+    "GapHint",
+    "Reason",
+    "ScoredMatch",
+    "rank_jobs_for_profile",
+    "rank_profiles_for_job",
+]
+
+WEIGHTS: dict[str, float] = {
+    "vector": 2.0,
+    "lexical": 1.0,
+    "major": 3.0,
+    "degree": 1.0,
+    "city": 2.0,
+    "skills": 1.5,
+    "certificate": 0.3,
+    "salary": 0.3,
+    "occupation": 1.0,
+    "deadline": 0.2,
+}
+PENALTIES: dict[str, float] = {"major": 0.5, "degree": 0.6, "deadline": 0.0}
+"""Factor applied when the signal of that code is 0 (a hard misfit)."""
+OPEN_FIT_BASE = 0.25
+OPEN_FIT_VECTOR = 0.5
+OPEN_FIT_WORDS = 0.25
+VECTOR_FLOOR = 0.75
+VECTOR_CEIL = 0.92
+MIN_SPREAD = 0.02
+REASON_ORDER = (
+    "major",
+    "degree",
+    "city",
+    "skills",
+    "certificate",
+    "salary",
+    "occupation",
+    "deadline",
+)
+GAP_ORDER = ("skill", "degree", "certificate", "city")
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredMatch:
+    job_id: int | str
+    profile_id: int | str
+    score: float
+    vector: float
+    """The raw cosine (0.0 when no vectors were given)."""
+    lexical: float
+    """BM25 divided by the candidate set's best."""
+    signals: dict[str, float]
+    reasons: tuple[Reason, ...]
+    gaps: tuple[GapHint, ...]
+
+
+def rescale_vectors(cosines: FloatArray) -> FloatArray:
+    """Cosines -> [0, 1] within the set (see the module doc)."""
+    if cosines.size == 0:
+        return cosines
+    low, high = float(cosines.min()), float(cosines.max())
+    if high - low >= MIN_SPREAD:
+        return (cosines - low) / (high - low)
+    return np.clip((cosines - VECTOR_FLOOR) / (VECTOR_CEIL - VECTOR_FLOOR), 0.0, 1.0)
+
+
+def _cosines(
+    query: npt.NDArray[np.floating] | None, matrix: npt.NDArray[np.floating] | None, n: int
+) -> FloatArray | None:
+    if query is None or matrix is None or n == 0:
+        return None
+    vectors = np.asarray(matrix, dtype=np.float32).reshape(n, -1)
+    q = np.asarray(query, dtype=np.float32).reshape(-1)
+    return (vectors @ q).astype(np.float64)
+
+
+def _major_words(profile: ProfileDoc) -> list[str]:
+    """Tokens of the graduate's major (and its 本科 counterpart) for the open-major fit."""
+    names = {profile.major.strip()}
+    major = resolve_major(profile.major, profile.major_code)
+    if major is not None:
+        names.add(major.name)
+    words: set[str] = set()
+    for name in names:
+        words.update(t for t in text_tokens(name) if len(t) >= 2)
+    return sorted(words)
+
+
+def _words_fit(words: Sequence[str], job: JobDoc) -> float:
+    if not words:
+        return 0.0
+    found = set(text_tokens(f"{job.title} {job.occupation} {job.description}"))
+    return sum(1 for w in words if w in found) / len(words)
+
+
+def _combine(signals: dict[str, Signal], vector: float | None, lexical: float) -> float:
+    parts: dict[str, float] = {code: s.value for code, s in signals.items()}
+    if vector is not None:
+        parts["vector"] = vector
+    parts["lexical"] = lexical
+    weight = sum(WEIGHTS.get(code, 0.0) for code in parts)
+    total = sum(WEIGHTS.get(code, 0.0) * value for code, value in parts.items())
+    score = total / weight if weight else 0.0
+    for code, factor in PENALTIES.items():
+        if code in signals and signals[code].value <= 0.0:
+            score *= factor
+    return score
+
+
+def _explain(signals: dict[str, Signal]) -> tuple[tuple[Reason, ...], tuple[GapHint, ...]]:
+    reasons = tuple(signals[c].reason for c in REASON_ORDER if c in signals)
+    gaps = [g for s in signals.values() for g in s.gaps]
+    gaps.sort(key=lambda g: GAP_ORDER.index(g.code) if g.code in GAP_ORDER else len(GAP_ORDER))
+    return reasons, tuple(gaps)
+
+
+def _match(
+    profile: ProfileDoc,
+    job: JobDoc,
+    *,
+    cosine: float | None,
+    vector: float | None,
+    lexical: float,
+    words: Sequence[str],
+    today: date | None,
+) -> ScoredMatch:
+    open_fit = OPEN_FIT_BASE + OPEN_FIT_WORDS * _words_fit(words, job)
+    open_fit += OPEN_FIT_VECTOR * (vector if vector is not None else lexical)
+    signals = hard_signals(profile, job, open_fit=open_fit, today=today)
+    score = _combine(signals, vector, lexical)
+    reasons, gaps = _explain(signals)
+    values = {code: round(s.value, 4) for code, s in signals.items()}
+    return ScoredMatch(
+        job_id=job.id,
+        profile_id=profile.id,
+        score=round(score, 6),
+        vector=round(cosine, 6) if cosine is not None else 0.0,
+        lexical=round(lexical, 6),
+        signals=values,
+        reasons=reasons,
+        gaps=gaps,
+    )
+
+
+def _sorted(matches: list[ScoredMatch], key_id: str) -> list[ScoredMatch]:
+    return sorted(matches, key=lambda m: (-m.score, str(getattr(m, key_id))))
+
+
+def rank_jobs_for_profile(
+    profile: ProfileDoc,
+    jobs: Sequence[JobDoc],
+    *,
+    query_vector: npt.NDArray[np.floating] | None,
+    job_vectors: npt.NDArray[np.floating] | None,
+    today: date | None = None,
+) -> list[ScoredMatch]:
+    """``jobs`` ranked for ``profile``, best first. ``job_vectors`` has one row per job (in
+    order); without vectors the score is lexical + signals."""
+    if not jobs:
+        return []
+    cosines = _cosines(query_vector, job_vectors, len(jobs))
+    scaled = rescale_vectors(cosines) if cosines is not None else None
+    lexical = normalise(BM25([job_tokens(j) for j in jobs]).scores(profile_tokens(profile)))
+    words = _major_words(profile)
+    day = today or date.today()
+    matches = [
+        _match(
+            profile,
+            job,
+            cosine=float(cosines[i]) if cosines is not None else None,
+            vector=float(scaled[i]) if scaled is not None else None,
+            lexical=float(lexical[i]),
+            words=words,
+            today=day,
+        )
+        for i, job in enumerate(jobs)
+    ]
+    return _sorted(matches, "job_id")
+
+
+def rank_profiles_for_job(
+    job: JobDoc,
+    profiles: Sequence[ProfileDoc],
+    *,
+    query_vector: npt.NDArray[np.floating] | None,
+    profile_vectors: npt.NDArray[np.floating] | None,
+    today: date | None = None,
+) -> list[ScoredMatch]:
+    """``profiles`` ranked for ``job``, best first (same parts as for jobs, seen from the
+    job's side: BM25 of the job's tokens against the graduates')."""
+    if not profiles:
+        return []
+    cosines = _cosines(query_vector, profile_vectors, len(profiles))
+    scaled = rescale_vectors(cosines) if cosines is not None else None
+    lexical = normalise(BM25([profile_tokens(p) for p in profiles]).scores(job_tokens(job)))
+    day = today or date.today()
+    matches = [
+        _match(
+            profile,
+            job,
+            cosine=float(cosines[i]) if cosines is not None else None,
+            vector=float(scaled[i]) if scaled is not None else None,
+            lexical=float(lexical[i]),
+            words=_major_words(profile),
+            today=day,
+        )
+        for i, profile in enumerate(profiles)
+    ]
+    return _sorted(matches, "profile_id")

@@ -1,0 +1,509 @@
+"""Hard signals between one graduate and one job: each a number in [0, 1] and a reason.
+
+* degree: 1 when the graduate's degree meets the job's minimum (a higher one counts), else 0;
+* major: 1 an accepted major, 0.5 the same 专业类 (adjacent), 0 another field; a job without
+  majors (专业不限) gets the caller's ``open_fit`` (how close the work is to the major);
+* city: 1 an intended city or no preference, 0.5 the same province (by region code), else 0;
+* salary: 1 the expectation is within the range, 0.5 up to 20 % above its top, else 0;
+* deadline: 1 open, 0 passed; its reason says when it closes within a week;
+* occupation: 1 the job's occupation code is one the graduate intends, else 0;
+* skills: the share of the job's skill tags the graduate has (tags compared case-insensitively);
+* certificate: 1 when a certificate the job asks for is held, 0 when it is missing.
+
+A signal that does not apply (no salary expectation, no occupation on either side, a job with
+no skill tags) is absent from the result rather than guessed.
+
+Major names are resolved against the 本科 catalogue shipped in ``jobs_api/reference/data``
+(read once per process from the package files, no database): 专业类 = the first four digits
+of a major's code. 高职专科 names are not in that catalogue, so :func:`resolve_major` maps
+them to their 本科 counterpart by a documented heuristic (see there): 护理 -> 护理学,
+软件技术 -> 软件工程, 大数据技术 -> 数据科学与大数据技术 …
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+from jobs_api.reference.sources import read_disciplines, read_major_categories, read_majors
+from matching.documents import DEGREE_NAMES_ZH, JobDoc, ProfileDoc, degree_rank
+from matching.lexical import tag_key
+
+CLOSING_SOON_DAYS = 7
+SALARY_TOLERANCE = 1.2
+ADJACENT_MAJOR = 0.5
+SAME_PROVINCE = 0.5
+MIN_SHARED_PREFIX = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One line of an explanation: what matched (``matched``) or did not."""
+
+    code: str
+    matched: bool
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class GapHint:
+    """What the graduate could do to fit better, with a link to jobs or guidance."""
+
+    code: str
+    text_zh: str
+    text_en: str
+    link: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    code: str
+    value: float
+    reason: Reason
+    gaps: tuple[GapHint, ...] = ()
+
+
+# --- the major catalogue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Major:
+    name: str
+    code: str
+    category_code: str
+    category_name: str
+    mapped_from: str = ""
+    """The 高职 (or unknown) name this 本科 major was resolved from, if any."""
+
+
+class MajorCatalog:
+    """Name -> major of the 本科 catalogue, with the 高职 heuristic of :meth:`resolve`."""
+
+    _SUFFIXES = ("工程技术", "技术与管理", "技术", "管理", "工程", "科学", "学")
+
+    def __init__(self, rows: list[tuple[str, str]], categories: dict[str, str]) -> None:
+        self._by_name: dict[str, Major] = {}
+        self._by_code: dict[str, Major] = {}
+        self._ordered: list[Major] = []
+        for code, name in rows:
+            digits = re.sub(r"\D", "", code)
+            major = Major(name, code, digits[:4], categories.get(digits[:4], ""))
+            self._by_name.setdefault(name, major)
+            self._by_code[code] = major
+            self._by_code.setdefault(digits, major)
+            self._ordered.append(major)
+        self._cache: dict[str, Major | None] = {}
+
+    @classmethod
+    def load(cls) -> MajorCatalog:
+        disciplines = read_disciplines()
+        categories = read_major_categories(disciplines)
+        majors = read_majors(categories, disciplines)
+        return cls([(m.code, m.name) for m in majors], {c.code: c.name for c in categories})
+
+    def by_code(self, code: str) -> Major | None:
+        return self._by_code.get(code) or self._by_code.get(re.sub(r"\D", "", code))
+
+    def _stem(self, name: str) -> str:
+        for suffix in self._SUFFIXES:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                return name[: -len(suffix)]
+        return name
+
+    def resolve(self, name: str) -> Major | None:
+        """The 本科 major of ``name``: the same name; else (a 高职 name) the first major in
+        catalogue order that is ``name + 学`` (护理 -> 护理学), has the same stem once a
+        trailing 技术/工程/管理/科学/学 is dropped from both (软件技术 -> 软件工程), ends with
+        ``name`` (大数据技术 -> 数据科学与大数据技术), starts with, contains, or is contained
+        in that stem (at least two characters); else the major sharing the longest prefix of at
+        least :data:`MIN_SHARED_PREFIX` characters (计算机应用技术 -> 计算机科学与技术);
+        ``None`` when nothing fits."""
+        name = name.strip()
+        if name in self._cache:
+            return self._cache[name]
+        found = self._by_name.get(name)
+        if found is None and name:
+            found = self._heuristic(name)
+        self._cache[name] = found
+        return found
+
+    def _heuristic(self, name: str) -> Major | None:
+        exact = self._by_name.get(name + "学")
+        if exact is not None:
+            return _mapped(exact, name)
+        stem = self._stem(name)
+        if len(stem) < 2:
+            return None
+        tests = (
+            lambda m: self._stem(m.name) == stem,
+            lambda m: m.name.endswith(name),
+            lambda m: m.name.startswith(stem),
+            lambda m: stem in m.name,
+            lambda m: len(self._stem(m.name)) >= 2 and self._stem(m.name) in stem,
+        )
+        for test in tests:
+            for major in self._ordered:
+                if test(major):
+                    return _mapped(major, name)
+        best, shared = None, MIN_SHARED_PREFIX - 1
+        for major in self._ordered:
+            common = _shared_prefix(major.name, name)
+            if common > shared:
+                best, shared = major, common
+        return _mapped(best, name) if best is not None else None
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
+def _mapped(major: Major, name: str) -> Major:
+    return Major(major.name, major.code, major.category_code, major.category_name, name)
+
+
+_catalog: MajorCatalog | None = None
+_catalog_lock = threading.Lock()
+
+
+def major_catalog() -> MajorCatalog:
+    """The process's catalogue, read on first use from the package's data files."""
+    global _catalog
+    if _catalog is None:
+        with _catalog_lock:
+            if _catalog is None:
+                _catalog = MajorCatalog.load()
+    return _catalog
+
+
+def resolve_major(name: str, code: str = "") -> Major | None:
+    catalog = major_catalog()
+    return (catalog.by_code(code) if code else None) or catalog.resolve(name)
+
+
+# --- links ---------------------------------------------------------------------------------------
+
+
+def jobs_link(**params: str) -> str:
+    return "/jobs?" + "&".join(f"{k}={quote(v)}" for k, v in params.items())
+
+
+def guidance_link(query: str) -> str:
+    return f"/guidance?q={quote(query)}"
+
+
+# --- the signals ---------------------------------------------------------------------------------
+
+
+DEGREE_NAMES_EN = {
+    "junior_college": "junior college",
+    "bachelor": "bachelor's",
+    "master": "master's",
+    "doctor": "doctorate",
+}
+
+
+def degree_signal(profile: ProfileDoc, job: JobDoc) -> Signal:
+    need = DEGREE_NAMES_ZH.get(job.degree_level, job.degree_level)
+    need_en = DEGREE_NAMES_EN.get(job.degree_level, job.degree_level)
+    if degree_rank(profile.degree_level) >= degree_rank(job.degree_level):
+        return Signal(
+            "degree",
+            1.0,
+            Reason(
+                "degree",
+                True,
+                f"学历符合（要求{need}及以上）",
+                f"Degree meets the minimum ({need_en})",
+            ),
+        )
+    return Signal(
+        "degree",
+        0.0,
+        Reason(
+            "degree", False, f"学历不足：要求{need}及以上", f"Degree below the minimum ({need_en})"
+        ),
+        (
+            GapHint(
+                "degree",
+                f"该职位要求{need}及以上学历，可关注对学历要求相符的同类职位或升学规划",
+                f"This job asks for at least a {need_en} degree; look for similar jobs open "
+                "to your degree, or plan further study",
+                guidance_link("升学"),
+            ),
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MajorFit:
+    level: str  # exact | adjacent | open | none
+    value: float
+    matched: str = ""  # the accepted major that matched (exact or adjacent)
+
+
+def major_fit(profile: ProfileDoc, job: JobDoc, *, open_fit: float = 0.5) -> MajorFit:
+    """How the graduate's major fits the job's accepted majors (see the module table)."""
+    if not job.majors and not job.major_codes:
+        return MajorFit("open", max(0.0, min(1.0, open_fit)))
+    own = resolve_major(profile.major, profile.major_code)
+    own_names = {profile.major.strip()} | ({own.name} if own else set())
+    for name in job.majors:
+        if name.strip() in own_names:
+            return MajorFit("exact", 1.0, name.strip())
+    if own is not None and own.code in job.major_codes:
+        return MajorFit("exact", 1.0, own.name)
+    category = own.category_code if own else ""
+    if category:
+        for name in job.majors:
+            accepted = resolve_major(name)
+            if accepted is not None and accepted.category_code == category:
+                return MajorFit("adjacent", ADJACENT_MAJOR, name.strip())
+        for code in job.major_codes:
+            accepted = resolve_major("", code)
+            if accepted is not None and accepted.category_code == category:
+                return MajorFit("adjacent", ADJACENT_MAJOR, accepted.name)
+    return MajorFit("none", 0.0)
+
+
+def major_signal(profile: ProfileDoc, job: JobDoc, *, open_fit: float = 0.5) -> Signal:
+    fit = major_fit(profile, job, open_fit=open_fit)
+    major = profile.major.strip()
+    if fit.level == "exact":
+        reason = Reason("major", True, f"专业对口：{major}", f"Major accepted: {major}")
+    elif fit.level == "adjacent":
+        reason = Reason(
+            "major",
+            True,
+            f"专业相近：{major}（与{fit.matched}同属一个专业类）",
+            f"Related major: {major} (same field as {fit.matched})",
+        )
+    elif fit.level == "open":
+        matched = fit.value >= 0.5
+        reason = Reason(
+            "major",
+            matched,
+            "专业不限" + ("，岗位与所学专业相关" if matched else "，岗位与所学专业关联较弱"),
+            "Any major"
+            + (", the work relates to yours" if matched else ", little related to yours"),
+        )
+    else:
+        listed = "、".join(job.majors[:4])
+        reason = Reason(
+            "major", False, f"专业不符：要求{listed}", f"Major not among those accepted: {listed}"
+        )
+    return Signal("major", fit.value, reason)
+
+
+def city_signal(profile: ProfileDoc, job: JobDoc) -> Signal:
+    city = job.city
+    if not profile.intended_cities and not profile.intended_city_codes:
+        return Signal("city", 1.0, Reason("city", True, "不限城市", "Any city"))
+    wanted = {c.strip().removesuffix("市") for c in profile.intended_cities}
+    if city.strip().removesuffix("市") in wanted or (
+        job.city_code and job.city_code in profile.intended_city_codes
+    ):
+        return Signal(
+            "city", 1.0, Reason("city", True, f"城市符合：{city}", f"City wanted: {city}")
+        )
+    provinces = {c[:2] for c in profile.intended_city_codes if len(c) >= 2}
+    if job.city_code[:2] and job.city_code[:2] in provinces:
+        return Signal(
+            "city",
+            SAME_PROVINCE,
+            Reason("city", True, f"同省城市：{city}", f"Same province: {city}"),
+        )
+    wanted_text = "、".join(profile.intended_cities)
+    return Signal(
+        "city",
+        0.0,
+        Reason("city", False, f"不在意向城市：{city}", f"Not in the cities you want: {city}"),
+        (
+            GapHint(
+                "city",
+                f"在{wanted_text}寻找同类职位",
+                f"Look for similar jobs in {wanted_text}",
+                jobs_link(q=job.title, city=profile.intended_cities[0]) if wanted_text else "",
+            ),
+        ),
+    )
+
+
+def salary_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
+    expected = profile.expected_salary
+    top = job.salary_max or job.salary_min
+    if not expected or not top:
+        return None
+    if expected <= top:
+        return Signal(
+            "salary",
+            1.0,
+            Reason("salary", True, "薪资符合期望", "Pay meets your expectation"),
+        )
+    value = 0.5 if expected <= top * SALARY_TOLERANCE else 0.0
+    return Signal(
+        "salary",
+        value,
+        Reason(
+            "salary",
+            False,
+            f"薪资低于期望（{expected}元，职位最高{top}元）",
+            f"Pay below your expectation ({expected} vs at most {top} RMB)",
+        ),
+    )
+
+
+def deadline_signal(job: JobDoc, today: date | None) -> Signal | None:
+    if job.deadline is None or today is None:
+        return None
+    days = (job.deadline - today).days
+    if days < 0:
+        return Signal(
+            "deadline",
+            0.0,
+            Reason("deadline", False, "已截止", "Applications closed"),
+        )
+    if days <= CLOSING_SOON_DAYS:
+        return Signal(
+            "deadline",
+            1.0,
+            Reason(
+                "deadline",
+                True,
+                f"即将截止（{days}天内）",
+                f"Closes soon (within {days} days)",
+            ),
+        )
+    return Signal(
+        "deadline",
+        1.0,
+        Reason(
+            "deadline",
+            True,
+            f"截止日期：{job.deadline.isoformat()}",
+            f"Open until {job.deadline.isoformat()}",
+        ),
+    )
+
+
+def occupation_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
+    if not job.occupation_code or not profile.intended_occupation_codes:
+        return None
+    name = job.occupation or job.occupation_code
+    if job.occupation_code in profile.intended_occupation_codes:
+        return Signal(
+            "occupation",
+            1.0,
+            Reason("occupation", True, f"意向职业：{name}", f"An occupation you want: {name}"),
+        )
+    return Signal(
+        "occupation",
+        0.0,
+        Reason("occupation", False, f"非意向职业：{name}", f"Not an occupation you chose: {name}"),
+    )
+
+
+MAX_SKILL_GAPS = 3
+
+
+def skills_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
+    wanted = list(dict.fromkeys(s.strip() for s in job.skills if s.strip()))
+    if not wanted:
+        return None
+    have = {tag_key(s) for s in profile.skills}
+    matched = [s for s in wanted if tag_key(s) in have]
+    missing = [s for s in wanted if tag_key(s) not in have]
+    count, total = len(matched), len(wanted)
+    text_zh = f"技能 {count}/{total} 匹配" + (f"：{'、'.join(matched)}" if matched else "")
+    text_en = f"Skills {count}/{total} matched" + (f": {', '.join(matched)}" if matched else "")
+    gaps = tuple(
+        GapHint(
+            "skill",
+            f"补充技能：{skill}",
+            f"Learn: {skill}",
+            guidance_link(skill),
+        )
+        for skill in missing[:MAX_SKILL_GAPS]
+    )
+    return Signal("skills", count / total, Reason("skills", count > 0, text_zh, text_en), gaps)
+
+
+CERTIFICATE_WORDS = (
+    "教师资格",
+    "执业资格",
+    "法律职业资格",
+    "会计专业技术资格",
+    "从业资格",
+    "CPA",
+    "CFA",
+    "N1",
+    "N2",
+    "专业八级",
+    "专业四级",
+    "六级",
+    "四级",
+    "驾照",
+)
+"""Certificate phrases a job description may ask for (matched case-insensitively)."""
+
+
+def certificate_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
+    text = tag_key(f"{job.description} {' '.join(job.skills)}")
+    asked = [w for w in CERTIFICATE_WORDS if tag_key(w) in text]
+    # a longer phrase (法律职业资格) makes its shorter part (执业资格? no; 四级 in 专业四级) moot
+    asked = [w for w in asked if not any(w != o and w in o for o in asked)]
+    if not asked:
+        return None
+    held = " ".join(tag_key(c) for c in profile.certificates)
+    has = [w for w in asked if tag_key(w) in held]
+    lacking = [w for w in asked if tag_key(w) not in held]
+    if has:
+        return Signal(
+            "certificate",
+            1.0,
+            Reason(
+                "certificate",
+                True,
+                f"持有证书：{'、'.join(has)}",
+                f"Certificate held: {', '.join(has)}",
+            ),
+        )
+    return Signal(
+        "certificate",
+        0.0,
+        Reason(
+            "certificate",
+            False,
+            f"缺少证书：{'、'.join(lacking)}",
+            f"Certificate asked for: {', '.join(lacking)}",
+        ),
+        tuple(
+            GapHint("certificate", f"考取证书：{w}", f"Get the certificate: {w}", guidance_link(w))
+            for w in lacking[:2]
+        ),
+    )
+
+
+def hard_signals(
+    profile: ProfileDoc, job: JobDoc, *, open_fit: float = 0.5, today: date | None = None
+) -> dict[str, Signal]:
+    """Every signal that applies to the pair, by code."""
+    found: list[Signal | None] = [
+        major_signal(profile, job, open_fit=open_fit),
+        degree_signal(profile, job),
+        city_signal(profile, job),
+        skills_signal(profile, job),
+        certificate_signal(profile, job),
+        salary_signal(profile, job),
+        occupation_signal(profile, job),
+        deadline_signal(job, today),
+    ]
+    return {s.code: s for s in found if s is not None}
