@@ -16,11 +16,18 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, or_, select
+from sqlalchemy import RowMapping, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from jobs_api.employers.models import Employer
-from jobs_api.graduates.models import GraduateProfile
+from jobs_api.graduates.models import (
+    ConsentPurpose,
+    ConsentRecord,
+    GraduateProfile,
+    Visibility,
+)
+from jobs_api.identity.models import AccountStatus, User
+from jobs_api.identity.principal import Role
 from jobs_api.jobs.models import Job
 from jobs_api.jobs.posting import china_today
 from jobs_api.jobs.search_index import _searchable as searchable_job
@@ -59,6 +66,29 @@ def recommendable_job_ids(
         select(Job.id)
         .join(Employer, Employer.id == Job.employer_id)
         .where(searchable_job(), or_(Job.deadline.is_(None), Job.deadline >= day))
+    )
+
+
+def matchable_graduate_ids(session: Session | None = None) -> Select[Any]:
+    """``SELECT student_records.id`` of every graduate matching may use: a profile that is not
+    hidden, an active (verified, registry-linked) graduate account and an open consent to
+    ``profile_matching``. Everyone else is kept out of (or removed from) the graduate index."""
+    del session
+    consented = exists().where(
+        ConsentRecord.user_id == User.id,
+        ConsentRecord.purpose == ConsentPurpose.PROFILE_MATCHING.value,
+        ConsentRecord.withdrawn_at.is_(None),
+    )
+    return (
+        select(StudentRecord.id)
+        .join(GraduateProfile, GraduateProfile.student_record_id == StudentRecord.id)
+        .join(User, User.student_record_id == StudentRecord.id)
+        .where(
+            GraduateProfile.visibility != Visibility.HIDDEN.value,
+            User.role == Role.GRADUATE.value,
+            User.status == AccountStatus.ACTIVE.value,
+            consented,
+        )
     )
 
 
