@@ -25,6 +25,8 @@ from jobs_api.jobs.screening_port import (
     ScreeningOutcome,
 )
 from jobs_api.jobs.tasks import schedule_hourly_deadline_close
+from matching.push.delivery import DELIVERIES_TOPIC, on_deliveries_event
+from matching.push.tasks import on_jobs_changed, schedule_push_digest, schedule_push_sweep
 
 
 def register_event_handlers(registry: HandlerRegistry, container: Container) -> None:
@@ -43,6 +45,16 @@ def register_event_handlers(registry: HandlerRegistry, container: Container) -> 
         employer_events.EMPLOYER_PROFILE_CHANGED,
         partial(sync_after_profile_change, search=container.search),
         name="jobs.search_index.employer_profile",
+    )
+    registry.register(
+        job_events.JOBS_CHANGED,
+        partial(on_jobs_changed, queue=container.queue),
+        name="push.fanout",
+    )
+    registry.register(
+        DELIVERIES_TOPIC,
+        partial(on_deliveries_event, settings=container.settings),
+        name="push.deliveries",
     )
     verification = verification_runtime(container)
     registry.register(
@@ -110,4 +122,6 @@ def schedule_periodic_jobs(container: Container) -> list[str]:
         schedule_daily_expiry(container.queue),
         schedule_hourly_deadline_close(container.queue),
         schedule_interview_reminders(container.queue),
+        schedule_push_sweep(container.queue),
+        schedule_push_digest(container.queue),
     ]

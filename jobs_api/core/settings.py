@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     vector_index_url: str = "faiss://"
     embedding_model_dir: Path | None = None
     embedding_precision: Literal["auto", "fp32", "bf16"] = "auto"
+    push_webhook_url: str = ""
+    push_webhook_secret: SecretStr = SecretStr("")
+    push_email_gateway_url: str = ""
+    push_sms_gateway_url: str = ""
+    push_wechat_gateway_url: str = ""
+    push_channel_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    push_max_attempts: int = Field(default=8, ge=1, le=50)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -6,10 +6,11 @@ when the change it reports was committed. Delivery is idempotent on ``(user_id, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from jobs_api.core.db import utcnow
@@ -54,6 +55,42 @@ def deliver(session: Session, user_id: int, notice: Notice) -> InboxMessage:
     session.add(message)
     session.flush()
     return message
+
+
+def deliver_many(session: Session, items: Sequence[tuple[int, Notice]]) -> list[InboxMessage]:
+    """:func:`deliver` for a batch: one query finds the keys already there, the new messages
+    are added with one flush. Returns one message per item (existing or new), in order;
+    an item repeated in ``items`` is delivered once."""
+    pairs = list(dict.fromkeys((user_id, notice.dedupe_key) for user_id, notice in items))
+    if not pairs:
+        return []
+    found: dict[tuple[int, str], InboxMessage] = {}
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        for row in session.scalars(
+            select(InboxMessage).where(
+                tuple_(InboxMessage.user_id, InboxMessage.dedupe_key).in_(chunk)
+            )
+        ):
+            found[(row.user_id, row.dedupe_key)] = row
+    for user_id, notice in items:
+        key = (user_id, notice.dedupe_key)
+        if key in found:
+            continue
+        found[key] = InboxMessage(
+            user_id=user_id,
+            kind=notice.kind,
+            title_zh=notice.title_zh,
+            title_en=notice.title_en,
+            body_zh=notice.body_zh,
+            body_en=notice.body_en,
+            link=notice.link,
+            payload=dict(notice.payload),
+            dedupe_key=notice.dedupe_key,
+        )
+        session.add(found[key])
+    session.flush()
+    return [found[(user_id, notice.dedupe_key)] for user_id, notice in items]
 
 
 def list_messages(
