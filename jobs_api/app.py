@@ -33,6 +33,7 @@ from jobs_api.registry.api import router as registry_router
 from jobs_api.web import install_web
 from jobs_api.wiring import install_services, register_event_handlers
 from matching.push.api import router as push_router
+from matching.recommend.api import router as recommendations_router
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(interviews_router)
     app.include_router(fairs_router)
     app.include_router(push_router)
+    app.include_router(recommendations_router)
     app.include_router(verification_pages_router)
     install_web(app)
     return app

@@ -23,6 +23,7 @@ from jobs_api.web import (
     pages,
     privacy_pages,
     profile_pages,
+    recommendation_pages,
     registry_pages,
     search_pages,
 )
@@ -55,6 +56,7 @@ PAGE_ROUTERS = (
     agreement_pages.public_router,
     agreement_pages.router,
     offer_pages.router,
+    recommendation_pages.router,
 )
 
 

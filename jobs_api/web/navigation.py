@@ -87,6 +87,7 @@ TOP_LINKS: tuple[MenuItem, ...] = (MenuItem(N_("找工作"), "/jobs"),)
 AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
     "graduate": (
         MenuItem(N_("我的主页"), "/me"),
+        MenuItem(N_("为你推荐"), "/recommendations"),
         MenuItem(N_("个人资料"), "/me/profile"),
         MenuItem(N_("我的简历"), "/me/resumes"),
         MenuItem(N_("隐私与授权"), "/me/privacy"),
@@ -107,6 +108,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("单位主页"), "/employer"),
         MenuItem(N_("职位管理"), "/employer/jobs"),
         MenuItem(N_("投递管理"), "/employer/applications"),
+        MenuItem(N_("候选人"), "/employer/candidates"),
         MenuItem(N_("面试日程"), "/employer/interviews"),
         MenuItem(N_("录用与签约"), "/employer/agreements"),
         MenuItem(N_("专场招聘会"), "/employer/fairs"),

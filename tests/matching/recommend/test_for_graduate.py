@@ -1,0 +1,180 @@
+"""Jobs for a graduate: hybrid candidates, what is kept out, the fallback without a model,
+consent, and congestion on real rows and vectors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from jobs_api.applications.models import ApplicationStatus
+from jobs_api.core.container import Container
+from jobs_api.employers.models import VerificationStatus
+from jobs_api.graduates.consent import withdraw_consent
+from jobs_api.graduates.errors import GraduateNotVerified
+from jobs_api.graduates.models import ConsentPurpose
+from jobs_api.identity.principal import Role
+from jobs_api.jobs.models import JobStatus
+from jobs_api.jobs.search_index import index_jobs as index_search
+from matching.recommend.for_graduate import (
+    NOTICE_NO_CONSENT,
+    NOTICE_NO_PROFILE,
+    NOTICE_NO_VECTOR,
+    recommend_for_graduate,
+)
+from matching.recommend.service import recommend_jobs
+from matching.runtime import MatchingRuntime
+from tests.factories.applications import make_application
+from tests.factories.identity import make_actor
+from tests.factories.jobs import make_employer
+from tests.matching.recommend.conftest import index_everything, make_graduate, make_posting
+
+
+def test_fitting_jobs_come_first_with_reasons(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    employer = make_employer(session)
+    java = make_posting(session, employer)
+    accounting = make_posting(
+        session,
+        employer,
+        title="财务会计",
+        description="负责日常账务处理与报表编制。",
+        major_codes=("120203K",),
+        skills=("财务报表",),
+        city_code="110100",
+    )
+    graduate = make_graduate(session, container.settings)
+    index_everything(session, container, runtime, jobs=[java, accounting])
+
+    found = recommend_for_graduate(
+        session, runtime, graduate.actor.principal, search=container.search
+    )
+
+    assert found.vector_used
+    assert found.notice is None
+    assert [r.job_id for r in found.items] == [java.id, accounting.id]
+    best = found.items[0]
+    assert best.score > found.items[1].score
+    major = next(r for r in best.reasons if r.code == "major")
+    assert major.matched
+    assert any(not r.matched for r in found.items[1].reasons)
+
+
+def test_applied_closed_and_unverified_jobs_are_left_out(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    employer = make_employer(session)
+    shown = make_posting(session, employer)
+    applied = make_posting(session, employer, title="Java后端工程师")
+    closed = make_posting(session, employer, title="Java架构师", status=JobStatus.CLOSED)
+    lapsed_employer = make_employer(session, name="杭州失效科技有限公司")
+    lapsed = make_posting(session, lapsed_employer, title="Java实习生")
+    graduate = make_graduate(session, container.settings)
+    index_everything(session, container, runtime, jobs=[shown, applied, closed, lapsed])
+    make_application(session, graduate.actor, applied, status=ApplicationStatus.WITHDRAWN)
+    lapsed_employer.verification_status = VerificationStatus.EXPIRED
+    session.flush()
+
+    ids = [r.job_id for r in recommend_jobs(session, runtime, graduate.actor.principal)]
+
+    assert ids == [shown.id]
+
+
+def test_without_the_model_keywords_and_signals_rank_with_a_notice(
+    session: Session, container: Container, tmp_path: Path
+) -> None:
+    employer = make_employer(session)
+    java = make_posting(session, employer)
+    accounting = make_posting(
+        session,
+        employer,
+        title="财务会计",
+        description="负责日常账务处理。",
+        major_codes=("120203K",),
+        skills=("财务报表",),
+    )
+    graduate = make_graduate(session, container.settings)
+    settings = container.settings.model_copy(update={"embedding_model_dir": tmp_path / "none"})
+    no_model = MatchingRuntime(settings, autosave=False)
+    index_search(session, container.search, [java.id, accounting.id])
+    session.commit()
+
+    found = recommend_for_graduate(
+        session, no_model, graduate.actor.principal, search=container.search
+    )
+
+    assert not found.vector_used
+    assert found.notice == NOTICE_NO_VECTOR
+    assert [r.job_id for r in found.items] == [java.id, accounting.id]
+    no_model.close()
+
+
+def test_without_a_profile_the_registry_facts_are_matched(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    java = make_posting(session, make_employer(session))
+    graduate = make_graduate(session, container.settings, profile=False)
+    index_everything(session, container, runtime, jobs=[java])
+
+    found = recommend_for_graduate(
+        session, runtime, graduate.actor.principal, search=container.search
+    )
+
+    assert found.notice == NOTICE_NO_PROFILE
+    assert [r.job_id for r in found.items] == [java.id]
+
+
+def test_no_recommendations_without_consent_to_profile_matching(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    java = make_posting(session, make_employer(session))
+    graduate = make_graduate(session, container.settings)
+    withdraw_consent(session, graduate.actor.user.id, ConsentPurpose.PROFILE_MATCHING)
+    index_everything(session, container, runtime, jobs=[java])
+
+    found = recommend_for_graduate(session, runtime, graduate.actor.principal)
+
+    assert found.items == []
+    assert found.notice == NOTICE_NO_CONSENT
+
+
+def test_an_account_without_a_registry_record_is_refused(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    actor = make_actor(session, Role.GRADUATE, container.settings)
+    unlinked = actor.principal.__class__(
+        user_id=actor.principal.user_id, role=Role.GRADUATE, session_id="x"
+    )
+    with pytest.raises(GraduateNotVerified):
+        recommend_for_graduate(session, runtime, unlinked)
+
+
+def test_identical_graduates_are_spread_over_flooded_jobs(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    """Twelve graduates with the same profile; one open job and four flooded jobs with the
+    same text. Everyone gets the open job first; the flooded one that comes next differs."""
+    employer = make_employer(session)
+    open_job = make_posting(session, employer, applications=3, headcount=3)
+    flooded = [make_posting(session, employer, applications=600, headcount=3) for _ in range(4)]
+    graduates = [make_graduate(session, container.settings) for _ in range(12)]
+    index_everything(session, container, runtime, jobs=[open_job, *flooded])
+
+    firsts: list[int] = []
+    seconds: Counter[int] = Counter()
+    for graduate in graduates:
+        found = recommend_for_graduate(
+            session, runtime, graduate.actor.principal, search=container.search
+        )
+        assert len(found.items) == 5
+        firsts.append(found.items[0].job_id)
+        seconds[found.items[1].job_id] += 1
+        assert all(item.crowd.congested for item in found.items[1:])
+        assert any(r.text_zh == "该职位申请人数较多" for r in found.items[1].reasons)
+
+    assert set(firsts) == {open_job.id}
+    assert len(seconds) >= 2
+    assert max(seconds.values()) < len(graduates)
