@@ -102,13 +102,14 @@ def _digest_batch(
     by_user: dict[int, list[tuple[int, int, str, bool]]] = {}
     for match_id, uid, job_id, title, priority in rows:
         by_user.setdefault(uid, []).append((match_id, job_id, title, priority))
-    existing = set(
-        session.execute(
+    existing = {
+        (uid, channel)
+        for uid, channel in session.execute(
             select(PushDelivery.user_id, PushDelivery.channel).where(
                 PushDelivery.user_id.in_(list(by_user)), PushDelivery.dedupe_key == f"digest:{day}"
             )
-        ).tuples()
-    )
+        )
+    }
     deliveries: list[PushDelivery] = []
     for uid, items in by_user.items():
         titles = "、".join(title for _, _, title, _ in items[:DIGEST_LISTED])
