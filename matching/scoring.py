@@ -11,14 +11,16 @@ set of the other side:
 2. **lexical** — BM25 of the searcher's tokens against the candidates' (:mod:`matching.lexical`),
    divided by the set's best score.
 3. **signals** — :func:`matching.signals.hard_signals` (major, degree, city, skills, certificate,
-   salary, occupation, deadline). For a job without listed majors (专业不限) the major signal
-   is the *occupation fit*: how close the job is to the graduate's field, judged from the
-   rescaled vector and from the major's words found in the job's title and description.
+   salary, occupation, deadline). The major's value depends on its fit level (an accepted
+   major, the same 专业类, 专业不限, another field) and, within the level's range
+   (:data:`MAJOR_RANGES`), on how *related* the job's work is to the graduate's field: shared
+   skill tags, the rescaled vector, the major's words in the job's title and description
+   (:data:`RELATED`).
 
 The score is the weighted mean of the parts that apply (:data:`WEIGHTS`), then multiplied by
-a penalty for each hard misfit (:data:`PENALTIES`: a major from another field, a degree
-below the minimum, a passed deadline), so a misfit sinks below every fitting candidate
-whatever its words share. Results come best first, ties by id.
+a penalty for each misfit (:data:`PENALTIES`: a major from another field, a degree below the
+minimum, a city the graduate did not ask for, a passed deadline), so a misfit sinks below the
+fitting candidates whatever its words share. Results come best first, ties by id.
 
 The weights and penalties were tuned on the evaluation sample (``../shared/eval-sample``, a
 set documented as being for tuning) with ``gradmatch eval-match``; nothing refers to the
@@ -35,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.documents import JobDoc, ProfileDoc
-from matching.lexical import BM25, job_tokens, normalise, profile_tokens, text_tokens
+from matching.lexical import BM25, job_tokens, normalise, profile_tokens, tag_key, text_tokens
 from matching.signals import GapHint, Reason, Signal, hard_signals, resolve_major
 
 __all__ = [
@@ -53,18 +55,32 @@ WEIGHTS: dict[str, float] = {
     "lexical": 1.0,
     "major": 3.0,
     "degree": 1.0,
-    "city": 2.0,
-    "skills": 1.5,
+    "city": 1.0,
+    "skills": 3.0,
     "certificate": 0.3,
     "salary": 0.3,
     "occupation": 1.0,
     "deadline": 0.2,
 }
-PENALTIES: dict[str, float] = {"major": 0.5, "degree": 0.6, "deadline": 0.0}
-"""Factor applied when the signal of that code is 0 (a hard misfit)."""
-OPEN_FIT_BASE = 0.25
-OPEN_FIT_VECTOR = 0.5
-OPEN_FIT_WORDS = 0.25
+"""Weights of the weighted mean; a part that does not apply (no vectors, no salary wish, no
+skill tags on the job) is left out of both sums."""
+PENALTIES: dict[str, float] = {"major": 0.1, "degree": 0.6, "city": 0.7, "deadline": 0.0}
+"""Factor applied when the signal of that code is 0 (a hard misfit); a partial value ``v``
+gets ``factor + (1 - factor) * v`` (an adjacent major, a city in the same province)."""
+RELATED: dict[str, float] = {"vector": 0.4, "words": 0.2, "skills": 1.0}
+"""How related the job's work is to the graduate's field (0–1): these weights times the
+rescaled vector, the share of the major's words found in the job's title and description,
+and the share of the job's skill tags the graduate has, capped at 1."""
+MAJOR_RANGES: dict[str, tuple[float, float]] = {
+    "exact": (0.85, 1.0),
+    "adjacent": (0.2, 0.7),
+    "open": (0.1, 0.7),
+}
+"""The major value of each fit level goes from the first to the second value as ``related``
+goes from 0 to 1. A listed major is not always the occupation's usual one (a sales job that
+lists 会计学 among others), a 专业类 such as 工商管理类 holds 会计学 and 人力资源管理, which
+are not interchangeable, and a job without listed majors (专业不限) may be anyone's or nobody's:
+shared skills and a close text tell them apart."""
 VECTOR_FLOOR = 0.75
 VECTOR_CEIL = 0.92
 MIN_SPREAD = 0.02
@@ -136,6 +152,13 @@ def _words_fit(words: Sequence[str], job: JobDoc) -> float:
     return sum(1 for w in words if w in found) / len(words)
 
 
+def _skill_share(profile: ProfileDoc, job: JobDoc) -> float:
+    wanted = {tag_key(t) for t in job.skills}
+    if not wanted:
+        return 0.0
+    return len(wanted & {tag_key(t) for t in profile.skills}) / len(wanted)
+
+
 def _combine(signals: dict[str, Signal], vector: float | None, lexical: float) -> float:
     parts: dict[str, float] = {code: s.value for code, s in signals.items()}
     if vector is not None:
@@ -145,8 +168,8 @@ def _combine(signals: dict[str, Signal], vector: float | None, lexical: float) -
     total = sum(WEIGHTS.get(code, 0.0) * value for code, value in parts.items())
     score = total / weight if weight else 0.0
     for code, factor in PENALTIES.items():
-        if code in signals and signals[code].value <= 0.0:
-            score *= factor
+        if code in signals:
+            score *= factor + (1.0 - factor) * signals[code].value
     return score
 
 
@@ -167,9 +190,14 @@ def _match(
     words: Sequence[str],
     today: date | None,
 ) -> ScoredMatch:
-    open_fit = OPEN_FIT_BASE + OPEN_FIT_WORDS * _words_fit(words, job)
-    open_fit += OPEN_FIT_VECTOR * (vector if vector is not None else lexical)
-    signals = hard_signals(profile, job, open_fit=open_fit, today=today)
+    related = min(
+        1.0,
+        RELATED["words"] * _words_fit(words, job)
+        + RELATED["vector"] * (vector if vector is not None else lexical)
+        + RELATED["skills"] * _skill_share(profile, job),
+    )
+    values = {level: low + (high - low) * related for level, (low, high) in MAJOR_RANGES.items()}
+    signals = hard_signals(profile, job, major_values=values, today=today)
     score = _combine(signals, vector, lexical)
     reasons, gaps = _explain(signals)
     values = {code: round(s.value, 4) for code, s in signals.items()}

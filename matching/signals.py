@@ -1,8 +1,10 @@
 """Hard signals between one graduate and one job: each a number in [0, 1] and a reason.
 
 * degree: 1 when the graduate's degree meets the job's minimum (a higher one counts), else 0;
-* major: 1 an accepted major, 0.5 the same 专业类 (adjacent), 0 another field; a job without
-  majors (专业不限) gets the caller's ``open_fit`` (how close the work is to the major);
+* major: by level — ``exact`` an accepted major (1 by default), ``adjacent`` the same 专业类
+  (0.5), ``open`` a job without listed majors (专业不限, 0.5), ``none`` another field (0); the
+  caller may set the value of each level for the pair (``major_values``), e.g. from how close
+  the job's work is to the major;
 * city: 1 an intended city or no preference, 0.5 the same province (by region code), else 0;
 * salary: 1 the expectation is within the range, 0.5 up to 20 % above its top, else 0;
 * deadline: 1 open, 0 passed; its reason says when it closes within a week;
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
@@ -250,32 +253,40 @@ class MajorFit:
     matched: str = ""  # the accepted major that matched (exact or adjacent)
 
 
-def major_fit(profile: ProfileDoc, job: JobDoc, *, open_fit: float = 0.5) -> MajorFit:
-    """How the graduate's major fits the job's accepted majors (see the module table)."""
+DEFAULT_MAJOR_VALUES: Mapping[str, float] = {"exact": 1.0, "adjacent": ADJACENT_MAJOR, "open": 0.5}
+
+
+def major_fit(
+    profile: ProfileDoc, job: JobDoc, *, major_values: Mapping[str, float] | None = None
+) -> MajorFit:
+    """How the graduate's major fits the job's accepted majors (see the module doc)."""
+    values = {**DEFAULT_MAJOR_VALUES, **(major_values or {})}
     if not job.majors and not job.major_codes:
-        return MajorFit("open", max(0.0, min(1.0, open_fit)))
+        return MajorFit("open", max(0.0, min(1.0, values["open"])))
     own = resolve_major(profile.major, profile.major_code)
     own_names = {profile.major.strip()} | ({own.name} if own else set())
     for name in job.majors:
         if name.strip() in own_names:
-            return MajorFit("exact", 1.0, name.strip())
+            return MajorFit("exact", values["exact"], name.strip())
     if own is not None and own.code in job.major_codes:
-        return MajorFit("exact", 1.0, own.name)
+        return MajorFit("exact", values["exact"], own.name)
     category = own.category_code if own else ""
     if category:
         for name in job.majors:
             accepted = resolve_major(name)
             if accepted is not None and accepted.category_code == category:
-                return MajorFit("adjacent", ADJACENT_MAJOR, name.strip())
+                return MajorFit("adjacent", values["adjacent"], name.strip())
         for code in job.major_codes:
             accepted = resolve_major("", code)
             if accepted is not None and accepted.category_code == category:
-                return MajorFit("adjacent", ADJACENT_MAJOR, accepted.name)
+                return MajorFit("adjacent", values["adjacent"], accepted.name)
     return MajorFit("none", 0.0)
 
 
-def major_signal(profile: ProfileDoc, job: JobDoc, *, open_fit: float = 0.5) -> Signal:
-    fit = major_fit(profile, job, open_fit=open_fit)
+def major_signal(
+    profile: ProfileDoc, job: JobDoc, *, major_values: Mapping[str, float] | None = None
+) -> Signal:
+    fit = major_fit(profile, job, major_values=major_values)
     major = profile.major.strip()
     if fit.level == "exact":
         reason = Reason("major", True, f"专业对口：{major}", f"Major accepted: {major}")
@@ -493,11 +504,15 @@ def certificate_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
 
 
 def hard_signals(
-    profile: ProfileDoc, job: JobDoc, *, open_fit: float = 0.5, today: date | None = None
+    profile: ProfileDoc,
+    job: JobDoc,
+    *,
+    major_values: Mapping[str, float] | None = None,
+    today: date | None = None,
 ) -> dict[str, Signal]:
     """Every signal that applies to the pair, by code."""
     found: list[Signal | None] = [
-        major_signal(profile, job, open_fit=open_fit),
+        major_signal(profile, job, major_values=major_values),
         degree_signal(profile, job),
         city_signal(profile, job),
         skills_signal(profile, job),
