@@ -14,6 +14,7 @@ from employer_verification.tasks import schedule_daily_expiry
 from jobs_api.core.container import Container
 from jobs_api.core.outbox import HandlerRegistry
 from jobs_api.employers import events as employer_events
+from jobs_api.graduates import events as graduate_events
 from jobs_api.interviews.tasks import schedule_interview_reminders
 from jobs_api.jobs import events as job_events
 from jobs_api.jobs.employer_sync import sync_after_profile_change
@@ -25,6 +26,7 @@ from jobs_api.jobs.screening_port import (
     ScreeningOutcome,
 )
 from jobs_api.jobs.tasks import schedule_hourly_deadline_close
+from matching import tasks as matching_tasks
 from matching.push.delivery import DELIVERIES_TOPIC, on_deliveries_event
 from matching.push.tasks import on_jobs_changed, schedule_push_digest, schedule_push_sweep
 
@@ -45,6 +47,26 @@ def register_event_handlers(registry: HandlerRegistry, container: Container) -> 
         employer_events.EMPLOYER_PROFILE_CHANGED,
         partial(sync_after_profile_change, search=container.search),
         name="jobs.search_index.employer_profile",
+    )
+    registry.register(
+        job_events.JOBS_CHANGED,
+        partial(matching_tasks.on_jobs_changed, container=container),
+        name="matching.vectors.jobs",
+    )
+    registry.register(
+        job_events.EMPLOYER_VISIBILITY_CHANGED,
+        partial(matching_tasks.on_employer_jobs_changed, container=container),
+        name="matching.vectors.employer",
+    )
+    registry.register(
+        employer_events.EMPLOYER_PROFILE_CHANGED,
+        partial(matching_tasks.on_employer_jobs_changed, container=container),
+        name="matching.vectors.employer_profile",
+    )
+    registry.register(
+        graduate_events.GRADUATE_PROFILE_CHANGED,
+        partial(matching_tasks.on_graduate_profile_changed, container=container),
+        name="matching.vectors.graduates",
     )
     registry.register(
         job_events.JOBS_CHANGED,

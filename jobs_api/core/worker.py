@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from rq import Worker
+from rq import SimpleWorker
 
 from jobs_api.core import worker_context
 from jobs_api.core.container import Container
@@ -38,7 +38,10 @@ def run_worker(container: Container, *, burst: bool = False, with_relay: bool = 
     relay = start_relay_thread(container, stop) if with_relay else None
     try:
         queues = [container.queue.queue(name) for name in ALL_QUEUES]
-        worker = Worker(queues, connection=container.queue.redis)
+        # Jobs run in this process (no fork per job), so what the container loads once — the
+        # embedding model, the in-memory vector indexes — serves every job and its changes
+        # persist between jobs (a forked work-horse would lose them).
+        worker = SimpleWorker(queues, connection=container.queue.redis)
         log.info("worker listening on %s", ", ".join(ALL_QUEUES))
         worker.work(burst=burst, with_scheduler=not burst, logging_level="WARNING")
     finally:

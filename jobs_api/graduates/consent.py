@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from jobs_api.core.audit import record_audit
 from jobs_api.core.db import utcnow
+from jobs_api.graduates.events import publish_user_profile_changed
 from jobs_api.graduates.models import ConsentPurpose, ConsentRecord, GraduateProfile, Visibility
 from jobs_api.graduates.schemas import ConsentRecordOut, ConsentsOut, ConsentStateOut
 from jobs_api.identity.models import User
@@ -135,6 +136,7 @@ def set_consent(
         grant_consents(session, principal.user_id, [purpose])
     else:
         withdraw_consent(session, principal.user_id, purpose)
+    publish_user_profile_changed(session, principal.user_id)
     record_audit(
         session,
         actor_user_id=principal.user_id,

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from jobs_api.core.audit import record_audit
 from jobs_api.core.db import utcnow
 from jobs_api.graduates.consent import withdraw_all
+from jobs_api.graduates.events import publish_profile_changed
 from jobs_api.graduates.profile import find_profile
 from jobs_api.graduates.resumes import delete_all_resumes
 from jobs_api.graduates.schemas import DeletionOut
@@ -103,6 +104,7 @@ def delete_my_account(
         profile = find_profile(session, record_id)
         if profile is not None:
             session.delete(profile)
+        publish_profile_changed(session, [record_id])
     sessions = revoke_user_sessions(
         session,
         user.id,

@@ -16,6 +16,7 @@ from jobs_api.graduates.errors import (
     ProfileInvalid,
     RegistryFieldReadOnly,
 )
+from jobs_api.graduates.events import publish_profile_changed
 from jobs_api.graduates.models import ConsentPurpose, GraduateProfile, Visibility
 from jobs_api.graduates.schemas import (
     REGISTRY_FIELDS,
@@ -203,6 +204,7 @@ def _apply(
     for key, value in changes.items():
         setattr(profile, key, value)
     session.flush()
+    publish_profile_changed(session, [record.id])
     return profile_out(session, record, profile)
 
 
