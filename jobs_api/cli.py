@@ -53,6 +53,8 @@ from matching.embeddings.embedder import load_embedder
 from matching.embeddings.model_folder import build_model_folder, default_model_dir
 from matching.eval_match import METHODS, run_eval_match
 from matching.eval_sample import EvalSampleError
+from matching.runtime import close_runtime, matching_runtime
+from matching.tasks import KINDS_OF, reembed, start_matching
 
 app = typer.Typer(
     help="gradmatch — 高校毕业生就业服务平台 (employment matching for graduates)",
@@ -205,6 +207,45 @@ def reindex() -> None:
     finally:
         container.close()
     console.print(f"[green]indexed {count} jobs[/]")
+
+
+@app.command("reembed")
+def reembed_command(
+    kind: Annotated[str, typer.Option("--kind", help="jobs, graduates or all")] = "all",
+    batch: Annotated[int, typer.Option("--batch", min=1, help="texts per committed batch")] = 256,
+    force: Annotated[bool, typer.Option(help="re-embed every text, changed or not")] = False,
+) -> None:
+    """Embed the jobs and graduates whose text changed (all with --force) and update the
+    vector indexes; batches are committed, so a rerun resumes where a crash stopped."""
+    if kind not in KINDS_OF:
+        console.print("[red]--kind must be jobs, graduates or all[/]")
+        raise typer.Exit(2)
+    settings = _settings()
+    container = build_container(settings)
+    runtime = matching_runtime(container)
+    try:
+        runtime.start(container.session_factory)
+        with progress_bars(console) as progress:
+            summary = reembed(
+                container.session_factory,
+                runtime,
+                kind,  # type: ignore[arg-type]  # checked against KINDS_OF above
+                batch=batch,
+                force=force,
+                progress=progress,
+            )
+    finally:
+        close_runtime(container)
+        container.close()
+    for name, report in summary.reports.items():
+        console.print(
+            f"{name}: {report.considered} checked, {report.embedded} embedded, "
+            f"{report.reused} reused, {report.unchanged} unchanged, {report.removed} removed"
+        )
+    console.print(
+        f"[green]embedded {summary.embedded} texts in {summary.embed_seconds:.1f} s "
+        f"({summary.texts_per_second:.0f} texts/s); total {summary.seconds:.1f} s[/]"
+    )
 
 
 @app.command("build-embedding-model")
@@ -379,9 +420,11 @@ def worker(
     container = build_container(settings)
     register_event_handlers(handler_registry, container)
     schedule_periodic_jobs(container)
+    start_matching(container)  # load + repair the vector indexes; embedding is queued
     try:
         run_worker(container, burst=burst)
     finally:
+        close_runtime(container)
         container.close()
 
 
