@@ -53,6 +53,7 @@ from matching.embeddings.embedder import load_embedder
 from matching.embeddings.model_folder import build_model_folder, default_model_dir
 from matching.eval_match import METHODS, run_eval_match
 from matching.eval_sample import EvalSampleError
+from matching.push.delivery import dead_letters, retry_dead, status_counts
 from matching.runtime import close_runtime, matching_runtime
 from matching.tasks import KINDS_OF, reembed, start_matching
 
@@ -530,6 +531,52 @@ def outbox_status() -> None:
                 console.print(f"dead #{event.id} {event.topic}: {event.last_error}")
     finally:
         engine.dispose()
+
+
+@app.command("push-status")
+def push_status(
+    dead: Annotated[int, typer.Option(help="how many dead deliveries to list")] = 20,
+) -> None:
+    """Count push deliveries by status and channel and list the dead-letter deliveries."""
+    settings = _settings()
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with job_session(build_session_factory(engine)) as session:
+            counts = status_counts(session)
+            table = Table(title="push deliveries")
+            table.add_column("status")
+            table.add_column("channel")
+            table.add_column("deliveries", justify="right")
+            for (status, channel), count in sorted(counts.items()):
+                table.add_row(status, channel, str(count))
+            console.print(table)
+            for row in dead_letters(session, dead):
+                console.print(
+                    f"dead #{row.id} {row.channel} {row.kind} user {row.user_id} "
+                    f"after {row.attempts} attempts: {row.last_error}"
+                )
+    finally:
+        engine.dispose()
+
+
+@app.command("push-retry-dead")
+def push_retry_dead(
+    delivery_id: Annotated[
+        int | None, typer.Option("--id", help="one delivery; all if omitted")
+    ] = None,
+) -> None:
+    """Give dead push deliveries a fresh attempt budget and queue them again (via the outbox)."""
+    settings = _settings()
+    engine = build_engine(settings.resolved_database_url())
+    try:
+        with job_session(build_session_factory(engine)) as session:
+            ids = retry_dead(session, delivery_id)
+    finally:
+        engine.dispose()
+    if delivery_id is not None and not ids:
+        console.print(f"[red]no dead delivery #{delivery_id}[/]")
+        raise typer.Exit(1)
+    console.print(f"[green]queued {len(ids)} dead deliveries again[/]")
 
 
 def main() -> None:
