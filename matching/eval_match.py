@@ -15,6 +15,9 @@ profiles file's order, ``{"profile_id": "G0001", "job_ids": [best first, at most
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -146,3 +149,28 @@ def run_eval_match(
         rank_seconds=ranked - embedded,
         out=out,
     )
+
+
+SCORE_LINE = re.compile(r"^(nDCG@10|Recall@10|MRR):\s+([0-9.]+)", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    ndcg_at_10: float
+    recall_at_10: float
+    mrr: float
+
+
+def score_rankings(scorer: Path, qrels: Path, rankings: Path) -> Scores:
+    """Run the sample's own ``score.py`` on a rankings file and read its three figures."""
+    done = subprocess.run(
+        [sys.executable, str(scorer), str(qrels), str(rankings)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = dict(SCORE_LINE.findall(done.stdout))
+    missing = {"nDCG@10", "Recall@10", "MRR"} - set(found)
+    if missing:
+        raise ValueError(f"score.py printed no {sorted(missing)}: {done.stdout!r}")
+    return Scores(float(found["nDCG@10"]), float(found["Recall@10"]), float(found["MRR"]))

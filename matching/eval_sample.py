@@ -97,8 +97,8 @@ def _read(path: Path, build: Callable[[_Line], T], kind: str) -> list[T]:
 
 
 def _job(line: _Line) -> JobDoc:
-    salary_min = line.integer("salary_min") or 0
-    salary_max = line.integer("salary_max") or 0
+    salary_min = line.integer("salary_min", required=False) or 0
+    salary_max = line.integer("salary_max", required=False) or 0
     if salary_max and salary_min > salary_max:
         raise line.fail('"salary_min" is above "salary_max"')
     return JobDoc(
