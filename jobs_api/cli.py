@@ -33,6 +33,7 @@ from jobs_api.core.worker import run_worker
 from jobs_api.demo.fairs import create_demo_fairs
 from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
 from jobs_api.demo.hiring import create_demo_hiring
+from jobs_api.demo.matching_accounts import create_demo_matching_accounts
 from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
@@ -160,10 +161,13 @@ def _demo_accounts(settings: Settings) -> None:
             accounts = create_demo_accounts(session, settings)
             create_demo_fairs(session)
             hiring = create_demo_hiring(session, settings)
+            matchable = create_demo_matching_accounts(session)
     finally:
         engine.dispose()
     if hiring.applications:
         console.print(hiring.summary())
+    if matchable:
+        console.print(f"{matchable} demo graduates opted in to matching (embedded by the worker)")
     table = Table(title="演示账号 / demo accounts (development only)")
     for column in ("role", "username", "password"):
         table.add_column(column)

@@ -16,7 +16,9 @@ from jobs_api.core.db import job_session
 from jobs_api.core.outbox import handler_registry, relay_once
 from jobs_api.core.queue import DEFAULT_QUEUE, EVENTS_QUEUE
 from jobs_api.core.settings import Settings
+from jobs_api.demo.matching_accounts import create_demo_matching_accounts
 from jobs_api.graduates.events import publish_profile_changed
+from jobs_api.graduates.models import GraduateProfile
 from jobs_api.jobs.events import publish_jobs_changed
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.reference.service import load_reference
@@ -25,9 +27,12 @@ from matching.embeddings.base import Embedder, FloatMatrix, ProgressCallback
 from matching.embeddings.embedder import load_embedder
 from matching.indexing import index_jobs
 from matching.runtime import RUNTIME_KEY, MatchingRuntime, matching_runtime
+from matching.sources import matchable_graduate_ids
 from matching.store import index_hash, stored_hashes
 from matching.tasks import EMBED_MISSING_JOB_ID, reembed, start_matching
 from matching.vector_index.faiss_index import FaissVectorIndex
+from tests.factories.graduates import make_record
+from tests.factories.identity import make_university
 from tests.factories.jobs import make_employer, make_job
 from tests.matching.test_indexing import make_matchable_graduate
 
@@ -302,3 +307,20 @@ def session(container: Container) -> Iterator[Session]:
         load_reference(setup)
     with container.session_factory() as opened:
         yield opened
+
+
+def test_demo_graduates_become_matchable_once(session: Session, container: Container) -> None:
+    university = make_university(session)
+    free = make_record(session, university, container.settings).record
+    session.add(GraduateProfile(student_record_id=free.id, skills=["Excel"]))
+    no_profile = make_record(session, university, container.settings).record
+    taken, _ = make_matchable_graduate(session, container.settings)
+    session.commit()
+
+    assert create_demo_matching_accounts(session) == 1
+    assert create_demo_matching_accounts(session) == 0
+    session.commit()
+
+    matchable = set(session.scalars(matchable_graduate_ids()))
+    assert free.id in matchable and taken in matchable
+    assert no_profile.id not in matchable
