@@ -47,6 +47,7 @@ def text_tokens(text: str) -> list[str]:
     return list(_cached_tokens(text))
 
 
+@lru_cache(maxsize=65536)
 def tag_key(tag: str) -> str:
     """The comparable form of a skill or certificate tag (NFKC, lower case, single spaces)."""
     return " ".join(normalize(tag).split())

@@ -29,6 +29,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote
 
 from jobs_api.reference.sources import read_disciplines, read_major_categories, read_majors
@@ -199,6 +200,7 @@ def jobs_link(**params: str) -> str:
     return "/jobs?" + "&".join(f"{k}={quote(v)}" for k, v in params.items())
 
 
+@lru_cache(maxsize=16384)
 def guidance_link(query: str) -> str:
     return f"/guidance?q={quote(query)}"
 
@@ -466,11 +468,16 @@ CERTIFICATE_WORDS = (
 """Certificate phrases a job description may ask for (matched case-insensitively)."""
 
 
+@lru_cache(maxsize=8192)
+def _asked_certificates(text: str) -> tuple[str, ...]:
+    """The :data:`CERTIFICATE_WORDS` in ``text``, without those inside a longer one found."""
+    key = tag_key(text)
+    asked = [w for w in CERTIFICATE_WORDS if tag_key(w) in key]
+    return tuple(w for w in asked if not any(w != o and w in o for o in asked))
+
+
 def certificate_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
-    text = tag_key(f"{job.description} {' '.join(job.skills)}")
-    asked = [w for w in CERTIFICATE_WORDS if tag_key(w) in text]
-    # a longer phrase (法律职业资格) makes its shorter part (执业资格? no; 四级 in 专业四级) moot
-    asked = [w for w in asked if not any(w != o and w in o for o in asked)]
+    asked = _asked_certificates(f"{job.description} {' '.join(job.skills)}")
     if not asked:
         return None
     held = " ".join(tag_key(c) for c in profile.certificates)
