@@ -114,10 +114,12 @@ class ScoredMatch:
 
 
 def rescale_vectors(cosines: FloatArray) -> FloatArray:
-    """Cosines -> [0, 1] within the set (see the module doc)."""
-    if cosines.size == 0:
-        return cosines
-    low, high = float(cosines.min()), float(cosines.max())
+    """Cosines -> [0, 1] within the set (see the module doc); NaN (no vector) stays NaN and
+    does not count for the set's spread."""
+    known = cosines[~np.isnan(cosines)] if cosines.size else cosines
+    if known.size == 0:
+        return cosines.copy()
+    low, high = float(known.min()), float(known.max())
     if high - low >= MIN_SPREAD:
         return (cosines - low) / (high - low)
     return np.clip((cosines - VECTOR_FLOOR) / (VECTOR_CEIL - VECTOR_FLOOR), 0.0, 1.0)
@@ -130,7 +132,16 @@ def _cosines(
         return None
     vectors = np.asarray(matrix, dtype=np.float32).reshape(n, -1)
     q = np.asarray(query, dtype=np.float32).reshape(-1)
-    return (vectors @ q).astype(np.float64)
+    cosines = (vectors @ q).astype(np.float64)
+    # a zero row is a candidate not embedded yet: no vector part rather than a cosine of 0
+    cosines[~np.any(vectors, axis=1)] = np.nan
+    return cosines
+
+
+def _at(values: FloatArray | None, index: int) -> float | None:
+    if values is None or np.isnan(values[index]):
+        return None
+    return float(values[index])
 
 
 def _major_words(profile: ProfileDoc) -> list[str]:
@@ -226,7 +237,8 @@ def rank_jobs_for_profile(
     today: date | None = None,
 ) -> list[ScoredMatch]:
     """``jobs`` ranked for ``profile``, best first. ``job_vectors`` has one row per job (in
-    order); without vectors the score is lexical + signals."""
+    order; a row of zeros = a job not embedded yet, scored without the vector part); without
+    vectors the score is lexical + signals."""
     if not jobs:
         return []
     cosines = _cosines(query_vector, job_vectors, len(jobs))
@@ -238,8 +250,8 @@ def rank_jobs_for_profile(
         _match(
             profile,
             job,
-            cosine=float(cosines[i]) if cosines is not None else None,
-            vector=float(scaled[i]) if scaled is not None else None,
+            cosine=_at(cosines, i),
+            vector=_at(scaled, i),
             lexical=float(lexical[i]),
             words=words,
             today=day,
@@ -269,8 +281,8 @@ def rank_profiles_for_job(
         _match(
             profile,
             job,
-            cosine=float(cosines[i]) if cosines is not None else None,
-            vector=float(scaled[i]) if scaled is not None else None,
+            cosine=_at(cosines, i),
+            vector=_at(scaled, i),
             lexical=float(lexical[i]),
             words=_major_words(profile),
             today=day,

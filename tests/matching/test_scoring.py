@@ -153,12 +153,30 @@ def test_vectors_move_candidates_the_signals_leave_tied() -> None:
     assert without[0].score == without[1].score
 
 
+def test_a_candidate_without_a_vector_does_not_squash_the_others() -> None:
+    twin_a = JobDoc(id="a", title="开发工程师", city="北京", majors=("软件工程",))
+    twin_b = JobDoc(id="b", title="开发工程师", city="北京", majors=("软件工程",))
+    fresh = JobDoc(id="c", title="开发工程师", city="北京", majors=("软件工程",))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    vectors = np.array([[0.80, 0.60], [0.90, 0.4359], [0.0, 0.0]], dtype=np.float32)
+    ranked = rank_jobs_for_profile(
+        GRADUATE, [twin_a, twin_b, fresh], query_vector=query, job_vectors=vectors
+    )
+    by_id = {str(m.job_id): m for m in ranked}
+    assert by_id["c"].vector == 0.0
+    assert ids(ranked)[0] == "b"
+    # a's vector part is the set's lowest (0), not 0.89 of a spread stretched down to 0
+    assert by_id["a"].score < by_id["c"].score < by_id["b"].score
+
+
 def test_vector_rescaling_within_the_set_or_by_the_fixed_map() -> None:
     spread = rescale_vectors(np.array([0.80, 0.85, 0.90]))
     assert spread.tolist() == pytest.approx([0.0, 0.5, 1.0])
     narrow = rescale_vectors(np.array([0.835, 0.835]))
     assert narrow.tolist() == pytest.approx([0.5, 0.5])
     assert rescale_vectors(np.array([])).size == 0
+    gap = rescale_vectors(np.array([0.80, np.nan, 0.90]))
+    assert gap[0] == 0.0 and np.isnan(gap[1]) and gap[2] == 1.0
 
 
 def test_graduates_ranked_for_a_job() -> None:
