@@ -144,6 +144,7 @@ def schedule_periodic_jobs(container: Container) -> list[str]:
         schedule_daily_expiry(container.queue),
         schedule_hourly_deadline_close(container.queue),
         schedule_interview_reminders(container.queue),
+        matching_tasks.schedule_vector_reconcile(container.queue),
         schedule_push_sweep(container.queue),
         schedule_push_digest(container.queue),
     ]

@@ -8,6 +8,9 @@
   embedding store without embedding anything, then queues :func:`embed_missing_job` when
   matchable jobs or graduates have no current vector (first start, demo data, a new model), so
   the worker is serving at once and the embedding runs as an ordinary job, logging progress.
+* :func:`reconcile_vectors_job` repeats that check every hour (rq's scheduler), so drift from
+  other writers (``gradmatch reembed`` in another process, a rolled-back delivery) is repaired
+  and jobs that became recommendable without an event get embedded.
 * :func:`reembed` (``gradmatch reembed`` and that job): walks the matchable jobs and/or
   graduates in id order, ``batch`` at a time, each batch in its own committed transaction,
   embedding only texts whose content hash changed (every text with ``force``). A run that
@@ -20,7 +23,8 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from datetime import datetime, timedelta
+from typing import Any, Final, Literal
 
 from rq import Retry
 from sqlalchemy import func, select
@@ -28,8 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobs_api.core import worker_context
 from jobs_api.core.container import Container
-from jobs_api.core.db import job_session
-from jobs_api.core.queue import DEFAULT_QUEUE
+from jobs_api.core.db import job_session, utcnow
+from jobs_api.core.queue import DEFAULT_QUEUE, QueueConnection
 from jobs_api.jobs.models import Job
 from matching.indexing import IndexReport, index_graduates, index_jobs
 from matching.models import MatchVector
@@ -39,6 +43,8 @@ from matching.store import Kind
 log = logging.getLogger(__name__)
 
 EMBED_MISSING_JOB_ID = "matching-embed-missing"
+RECONCILE_JOB_PREFIX: Final = "matching-reconcile"
+RECONCILE_INTERVAL: Final = timedelta(hours=1)
 DEFAULT_BATCH = 256
 JOB_FIELDS_IN_TEXT = frozenset({"name", "employer_type_code"})
 """Employer profile fields that are part of a job's passage."""
@@ -236,3 +242,30 @@ def start_matching(container: Container) -> StartReport:
             embed_missing_job, job_id=EMBED_MISSING_JOB_ID, job_timeout=6 * 3600
         )
     return report
+
+
+def schedule_vector_reconcile(
+    queue: QueueConnection, delay: timedelta = RECONCILE_INTERVAL, now: datetime | None = None
+) -> str:
+    """Schedule the next reconciliation ``delay`` from now; the job id names the UTC hour it
+    runs, so scheduling twice for one hour keeps one job."""
+    run_at = (now or utcnow()) + delay
+    job_id = f"{RECONCILE_JOB_PREFIX}-{run_at:%Y%m%d%H}"
+    queue.queue(DEFAULT_QUEUE).enqueue_in(
+        delay, reconcile_vectors_job, job_id=job_id, result_ttl=24 * 3600
+    )
+    return job_id
+
+
+def reconcile_vectors_job() -> dict[str, int]:
+    """rq job: check both vector indexes against the store (see :func:`start_matching`)."""
+    container = worker_context.current()
+    try:
+        report = start_matching(container)
+        return {
+            f"{kind}_{name}": value
+            for kind, rec in report.reconciled.items()
+            for name, value in (("added", rec.added), ("removed", rec.removed))
+        }
+    finally:
+        schedule_vector_reconcile(container.queue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,13 @@ from matching.indexing import index_jobs
 from matching.runtime import RUNTIME_KEY, MatchingRuntime, matching_runtime
 from matching.sources import matchable_graduate_ids
 from matching.store import index_hash, stored_hashes
-from matching.tasks import EMBED_MISSING_JOB_ID, reembed, start_matching
+from matching.tasks import (
+    EMBED_MISSING_JOB_ID,
+    reconcile_vectors_job,
+    reembed,
+    schedule_vector_reconcile,
+    start_matching,
+)
 from matching.vector_index.faiss_index import FaissVectorIndex
 from tests.factories.graduates import make_record
 from tests.factories.identity import make_university
@@ -324,3 +331,23 @@ def test_demo_graduates_become_matchable_once(session: Session, container: Conta
     matchable = set(session.scalars(matchable_graduate_ids()))
     assert free.id in matchable and taken in matchable
     assert no_profile.id not in matchable
+
+
+def test_hourly_reconcile_repairs_and_schedules_the_next(
+    wired: Container, embedder: CountingEmbedder
+) -> None:
+    with job_session(wired.session_factory) as session:
+        job = make_job(session, make_employer(session), title="电工")
+        index_jobs(session, matching_runtime(wired), [job.id])
+    index = matching_runtime(wired).index("job")
+    index.remove([job.id])  # drift: e.g. another process saved over the files
+
+    job_id = schedule_vector_reconcile(wired.queue, delay=timedelta(seconds=0))
+    assert job_id.startswith("matching-reconcile-")
+    result = reconcile_vectors_job()
+
+    assert result["job_added"] == 1
+    assert index.contains([job.id]) == [True]
+    scheduled = wired.queue.queue(DEFAULT_QUEUE).scheduled_job_registry.get_job_ids()
+    assert any(i.startswith("matching-reconcile-") for i in scheduled)
+    assert len(embedder.passages) == 1
