@@ -3,19 +3,19 @@
 * :func:`on_jobs_changed` (outbox handler of ``jobs.changed``): for each published job not yet
   fanned out, queue :func:`fan_out_job` (rq job id ``push-fanout-<job id>``, so repeated
   events queue it once; the job itself is idempotent).
-* :func:`fan_out_job`: candidates from the installed candidate source (the composition root
-  plugs ``matching.recommend.service.suggest_candidates(..., purpose="push_notifications")``
-  in under :data:`CANDIDATE_SOURCE_KEY`), then :func:`matching.push.fanout.fan_out`.
+* :func:`fan_out_job`: candidates from
+  ``matching.recommend.service.suggest_candidates(..., purpose="push_notifications")``
+  (verified, opted in, not applied; a test or an operator may install another source under
+  :data:`CANDIDATE_SOURCE_KEY`), then :func:`matching.push.fanout.fan_out`.
 * :func:`send_due_job` every 5 minutes and :func:`send_digests_job` at 08:30 Beijing time,
   each scheduling its next run (job ids name the slot, so overlapping workers queue one).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,48 +30,53 @@ from matching.push.digest import send_digests
 from matching.push.fanout import FanoutCandidate, FanoutReport, fan_out
 from matching.push.models import PushFanout
 from matching.push.selection import next_digest_due
-
-log = logging.getLogger(__name__)
+from matching.recommend.for_job import MAX_SUGGESTIONS
+from matching.recommend.service import CandidateFit, suggest_candidates
+from matching.runtime import matching_runtime
 
 CANDIDATE_SOURCE_KEY: Final = "push.candidate_source"
-FANOUT_LIMIT: Final = 20_000
-"""Candidates asked for per job: the best matches above the recommender's threshold."""
+FANOUT_LIMIT: Final = MAX_SUGGESTIONS
+"""Candidates asked for per job (the recommender's own cap, best first)."""
 SWEEP_INTERVAL: Final = timedelta(minutes=5)
 
 CandidateSource = Callable[[Session, int, int], Sequence[FanoutCandidate]]
 """(session, job id, limit) -> the job's push candidates, best first."""
 
 
-class _Reason(Protocol):
-    code: str
-    matched: bool
-    text_zh: str
-
-
-class _Fit(Protocol):
-    """The fields of ``matching.recommend.service.CandidateFit`` that push reads."""
-
-    user_id: int
-    score: float
-    priority_group: bool
-
-
-def candidates_from_fits(fits: Iterable[_Fit]) -> list[FanoutCandidate]:
+def candidates_from_fits(fits: Iterable[CandidateFit]) -> list[FanoutCandidate]:
     """Turn recommender results into fan-out candidates (reasons kept for the match row)."""
     out = []
     for fit in fits:
-        reasons: Sequence[_Reason] = getattr(getattr(fit, "match", None), "reasons", ())
         out.append(
             FanoutCandidate(
                 user_id=fit.user_id,
                 score=float(fit.score),
                 priority_group=bool(fit.priority_group),
                 reasons=tuple(
-                    {"code": r.code, "matched": r.matched, "text_zh": r.text_zh} for r in reasons
+                    {"code": r.code, "matched": r.matched, "text_zh": r.text_zh}
+                    for r in fit.match.reasons
                 ),
             )
         )
     return out
+
+
+def recommender_source(container: Container) -> CandidateSource:
+    """The recommender's suggestions for push (``purpose="push_notifications"``)."""
+    runtime = matching_runtime(container)
+
+    def source(session: Session, job_id: int, limit: int) -> list[FanoutCandidate]:
+        fits = suggest_candidates(
+            session,
+            runtime,
+            job_id,
+            limit=limit,
+            purpose="push_notifications",
+            exclude_applied=True,
+        )
+        return candidates_from_fits(fits)
+
+    return source
 
 
 def fanout_job_id(job_id: int) -> str:
@@ -103,8 +108,7 @@ def on_jobs_changed(session: Session, payload: dict[str, Any], *, queue: QueueCo
 def run_fan_out(container: Container, job_id: int) -> FanoutReport:
     source = cast("CandidateSource | None", container.extras.get(CANDIDATE_SOURCE_KEY))
     if source is None:
-        log.warning("no push candidate source installed; job %s not fanned out", job_id)
-        return FanoutReport(job_id=job_id, status="no_candidate_source")
+        source = recommender_source(container)
     with job_session(container.session_factory) as session:
         candidates = list(source(session, job_id, FANOUT_LIMIT))
     return fan_out(container.session_factory, container.settings, job_id, candidates)

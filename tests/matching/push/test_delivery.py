@@ -74,7 +74,8 @@ def test_webhook_500_then_200_is_delivered_once_through_the_outbox(
         assert (webhook.status, webhook.attempts) == (DeliveryStatus.FAILED, 1)
         assert webhook.next_attempt_at is not None and "HTTP 500" in webhook.last_error
         # not due yet: the sweep leaves it alone
-        early = send_due(container.session_factory, container.settings, now=utcnow())
+        early_time = webhook.next_attempt_at - timedelta(seconds=1)
+        early = send_due(container.session_factory, container.settings, now=early_time)
         assert early.sent == 0 and len(receiver.received) == 1
         later = utcnow() + timedelta(hours=2)  # the worker sent at the real time
         assert send_due(container.session_factory, container.settings, now=later).sent == 1

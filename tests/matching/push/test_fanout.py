@@ -14,14 +14,16 @@ from sqlalchemy.orm import Session
 from jobs_api.core.container import Container
 from jobs_api.core.queue import DEFAULT_QUEUE
 from jobs_api.graduates.consent import withdraw_consent
-from jobs_api.graduates.models import ConsentPurpose
+from jobs_api.graduates.models import ConsentPurpose, GraduateProfile
 from jobs_api.inbox.models import InboxMessage
 from jobs_api.jobs.events import publish_jobs_changed
 from jobs_api.jobs.models import JobStatus
+from matching.indexing import index_graduates
 from matching.push.fanout import FanoutCandidate, fan_out
 from matching.push.models import DeliveryStatus, PushDelivery, PushFanout, PushMatch
 from matching.push.preferences import PreferencesIn, update_preferences
-from matching.push.tasks import CANDIDATE_SOURCE_KEY, fanout_job_id
+from matching.push.tasks import CANDIDATE_SOURCE_KEY, fanout_job_id, run_fan_out
+from matching.runtime import matching_runtime
 from tests.matching.push.conftest import MakeGraduate
 from tests.matching.push.helpers import NIGHT, NOON, published_job
 
@@ -183,7 +185,8 @@ def test_job_published_event_queues_the_fan_out(
     db.commit()
     outbox()
     queue = container.queue.queue(DEFAULT_QUEUE)
-    assert queue.job_ids == [fanout_job_id(job.id)]  # not the draft
+    pushes = [j for j in queue.job_ids if j.startswith("push-fanout-")]
+    assert pushes == [fanout_job_id(job.id)]  # not the draft
     SimpleWorker([queue], connection=container.queue.redis).work(burst=True)
     outbox()
     assert [a[0] for a in asked] == [job.id]
@@ -192,4 +195,31 @@ def test_job_published_event_queues_the_fan_out(
     publish_jobs_changed(db, [job.id])
     db.commit()
     outbox()
-    assert queue.job_ids == []
+    assert not [j for j in queue.job_ids if j.startswith("push-fanout-")]
+
+
+def test_recommender_suggestions_feed_the_fan_out(
+    db: Session, container: Container, graduate: MakeGraduate, outbox: Drain
+) -> None:
+    """Without an installed source the fan-out asks the recommender (push purpose): graduates
+    who consented to matching and push, priority flag from the registry."""
+    with_consents = graduate(low_income_family=True)
+    push_only = graduate(consents=[ConsentPurpose.PUSH_NOTIFICATIONS])
+    profile = db.scalars(
+        select(GraduateProfile).where(
+            GraduateProfile.student_record_id == with_consents.student_record_id
+        )
+    ).one()
+    profile.skills = ["Java", "MySQL"]
+    profile.intended_city_codes = ["330100"]
+    job = published_job(db)
+    db.flush()
+    assert with_consents.student_record_id is not None
+    index_graduates(db, matching_runtime(container), [with_consents.student_record_id])
+    db.commit()
+    report = run_fan_out(container, job.id)
+    assert report.status == "done" and report.candidates == 1
+    match = db.scalars(select(PushMatch)).one()
+    assert (match.user_id, match.priority_group) == (with_consents.id, True)
+    assert match.score > 0 and match.reasons
+    assert push_only.id not in db.scalars(select(PushDelivery.user_id)).all()
