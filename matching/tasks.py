@@ -46,6 +46,8 @@ EMBED_MISSING_JOB_ID = "matching-embed-missing"
 RECONCILE_JOB_PREFIX: Final = "matching-reconcile"
 RECONCILE_INTERVAL: Final = timedelta(hours=1)
 DEFAULT_BATCH = 256
+EMBED_CHUNK = 1_024
+"""Entities one background embedding run handles before it queues the next."""
 JOB_FIELDS_IN_TEXT = frozenset({"name", "employer_type_code"})
 """Employer profile fields that are part of a job's passage."""
 
@@ -122,6 +124,7 @@ def index_graduates_job(student_record_ids: list[int]) -> int:
 class ReembedSummary:
     reports: dict[str, IndexReport] = field(default_factory=dict)
     seconds: float = 0.0
+    complete: bool = True
 
     @property
     def embedded(self) -> int:
@@ -173,14 +176,19 @@ def reembed(
     batch: int = DEFAULT_BATCH,
     force: bool = False,
     only_missing: bool = False,
+    max_items: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> ReembedSummary:
-    """Bring every matchable job / graduate's stored vector and index entry up to date."""
+    """Bring every matchable job / graduate's stored vector and index entry up to date.
+
+    ``max_items`` stops after about that many entities (whole batches) and sets
+    ``summary.complete`` to ``False``; running again continues (with ``only_missing``)."""
     if batch < 1:
         raise ValueError("batch must be positive")
     started = time.perf_counter()
     summary = ReembedSummary()
     model_id = runtime.embedder.model_id if only_missing else None
+    handled = 0
     for kind in KINDS_OF[kinds]:
         statement = _selection(kind, model_id)
         with session_factory() as session:
@@ -194,9 +202,13 @@ def reembed(
             progress(stage, 0, total)
         indexer = index_jobs if kind == "job" else index_graduates
         for ids in _batches(session_factory, statement, batch):
+            if max_items is not None and handled >= max_items:
+                summary.complete = False
+                break
             with job_session(session_factory) as session:
                 total_report.add(indexer(session, runtime, ids, force=force))
             done += len(ids)
+            handled += len(ids)
             if progress is not None:
                 progress(stage, min(done, total), total)
         summary.reports[kind] = total_report
@@ -210,19 +222,33 @@ def _log_progress(stage: str, done: int, total: int) -> None:
 
 
 def embed_missing_job() -> dict[str, int]:
-    """rq job: embed every matchable job and graduate without a current vector."""
+    """rq job: embed the matchable jobs and graduates without a current vector, at most
+    :data:`EMBED_CHUNK` per run; a run that leaves some queues the next one, so outbox events
+    (listened to first) are not held up behind a long first embedding."""
     container = worker_context.current()
     runtime = matching_runtime(container)
     summary = reembed(
-        container.session_factory, runtime, "all", only_missing=True, progress=_log_progress
+        container.session_factory,
+        runtime,
+        "all",
+        only_missing=True,
+        max_items=EMBED_CHUNK,
+        progress=_log_progress,
     )
     log.warning(
-        "embedded %d texts in %.1f s (%.0f texts/s)",
+        "embedded %d texts in %.1f s (%.1f texts/s)%s",
         summary.embedded,
         summary.seconds,
         summary.texts_per_second,
+        "" if summary.complete else "; continuing",
     )
+    if not summary.complete:
+        _enqueue_embed_missing(container)
     return {kind: report.embedded for kind, report in summary.reports.items()}
+
+
+def _enqueue_embed_missing(container: Container) -> None:
+    container.queue.queue(DEFAULT_QUEUE).enqueue(embed_missing_job, job_timeout=6 * 3600)
 
 
 def start_matching(container: Container) -> StartReport:

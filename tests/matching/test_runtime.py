@@ -351,3 +351,25 @@ def test_hourly_reconcile_repairs_and_schedules_the_next(
     scheduled = wired.queue.queue(DEFAULT_QUEUE).scheduled_job_registry.get_job_ids()
     assert any(i.startswith("matching-reconcile-") for i in scheduled)
     assert len(embedder.passages) == 1
+
+
+def test_background_embedding_runs_in_chunks(
+    container: Container, embedder: CountingEmbedder, session: Session
+) -> None:
+    employer = make_employer(session)
+    for i in range(3):
+        make_job(session, employer, title=f"厨师{i}")
+    session.commit()
+    runtime = fresh_runtime(container, embedder)
+    try:
+        first = reembed(
+            container.session_factory, runtime, "jobs", batch=1, only_missing=True, max_items=2
+        )
+        assert not first.complete
+        assert first.embedded == 2
+        rest = reembed(container.session_factory, runtime, "jobs", only_missing=True)
+        assert rest.complete
+        assert rest.embedded == 1
+        assert runtime.index("job").count() == 3
+    finally:
+        runtime.close()
