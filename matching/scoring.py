@@ -67,7 +67,7 @@ skill tags on the job) is left out of both sums."""
 PENALTIES: dict[str, float] = {"major": 0.1, "degree": 0.6, "city": 0.7, "deadline": 0.0}
 """Factor applied when the signal of that code is 0 (a hard misfit); a partial value ``v``
 gets ``factor + (1 - factor) * v`` (an adjacent major, a city in the same province)."""
-RELATED: dict[str, float] = {"vector": 0.4, "words": 0.2, "skills": 1.0}
+RELATED: dict[str, float] = {"vector": 0.2, "words": 0.2, "skills": 2.0}
 """How related the job's work is to the graduate's field (0–1): these weights times the
 rescaled vector, the share of the major's words found in the job's title and description,
 and the share of the job's skill tags the graduate has, capped at 1."""

@@ -25,9 +25,9 @@ from matching.eval_sample import EvalSampleError, read_jobs, read_profiles
 
 SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "eval-sample"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-MEASURED_MARGIN = 0.031
-"""hybrid nDCG@10 minus bm25 nDCG@10 as measured (0.9593 - 0.9279, BENCHMARKS.md)."""
-SAFETY_GAP = 0.011
+MEASURED_MARGIN = 0.032
+"""hybrid nDCG@10 minus bm25 nDCG@10 as measured (0.9603 - 0.9279, BENCHMARKS.md)."""
+SAFETY_GAP = 0.012
 """Room for a different CPU's float rounding (bf16 or fp32 kernels) in the embeddings."""
 
 runner = CliRunner()
