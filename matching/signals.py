@@ -5,10 +5,12 @@
   (0.5), ``open`` a job without listed majors (专业不限, 0.5), ``none`` another field (0); the
   caller may set the value of each level for the pair (``major_values``), e.g. from how close
   the job's work is to the major;
-* city: 1 an intended city or no preference, 0.5 the same province (by region code), else 0;
+* city: 1 an intended city (or a city of an intended province) or no preference, 0.5 a city
+  of the same province as an intended one (by region code), else 0;
 * salary: 1 the expectation is within the range, 0.5 up to 20 % above its top, else 0;
 * deadline: 1 open, 0 passed; its reason says when it closes within a week;
-* occupation: 1 the job's occupation code is one the graduate intends, else 0;
+* occupation: 1 the job's occupation code is one the graduate intends (or lies under an
+  intended 中类/小类), else 0;
 * skills: the share of the job's skill tags the graduate has (tags compared case-insensitively);
 * certificate: 1 when a certificate the job asks for is held, 0 when it is missing.
 
@@ -316,25 +318,40 @@ def major_signal(
     return Signal("major", fit.value, reason)
 
 
+def _is_province(code: str) -> bool:
+    return len(code) == 6 and code.endswith("0000")
+
+
 def city_signal(profile: ProfileDoc, job: JobDoc) -> Signal:
+    """Names are compared without 市; codes too when both sides have them. An intended
+    province code (``330000``) takes every city of the province; an intended city gives a
+    city of the same province partial credit."""
     city = job.city
     if not profile.intended_cities and not profile.intended_city_codes:
         return Signal("city", 1.0, Reason("city", True, "不限城市", "Any city"))
     wanted = {c.strip().removesuffix("市") for c in profile.intended_cities}
-    if city.strip().removesuffix("市") in wanted or (
-        job.city_code and job.city_code in profile.intended_city_codes
+    code = job.city_code
+    provinces = {c[:2] for c in profile.intended_city_codes if _is_province(c)}
+    if (
+        city.strip().removesuffix("市") in wanted
+        or (code and code in profile.intended_city_codes)
+        or (code[:2] and code[:2] in provinces)
     ):
         return Signal(
             "city", 1.0, Reason("city", True, f"城市符合：{city}", f"City wanted: {city}")
         )
-    provinces = {c[:2] for c in profile.intended_city_codes if len(c) >= 2}
-    if job.city_code[:2] and job.city_code[:2] in provinces:
+    nearby = {c[:2] for c in profile.intended_city_codes if len(c) >= 2}
+    if code[:2] and code[:2] in nearby:
         return Signal(
             "city",
             SAME_PROVINCE,
             Reason("city", True, f"同省城市：{city}", f"Same province: {city}"),
         )
     wanted_text = "、".join(profile.intended_cities)
+    if profile.intended_city_codes:
+        link = jobs_link(q=job.title, city=profile.intended_city_codes[0])
+    else:
+        link = jobs_link(q=f"{job.title} {profile.intended_cities[0]}")
     return Signal(
         "city",
         0.0,
@@ -342,9 +359,9 @@ def city_signal(profile: ProfileDoc, job: JobDoc) -> Signal:
         (
             GapHint(
                 "city",
-                f"在{wanted_text}寻找同类职位",
-                f"Look for similar jobs in {wanted_text}",
-                jobs_link(q=job.title, city=profile.intended_cities[0]) if wanted_text else "",
+                f"在{wanted_text}寻找同类职位" if wanted_text else "在意向城市寻找同类职位",
+                f"Look for similar jobs in {wanted_text or 'the cities you want'}",
+                link,
             ),
         ),
     )
@@ -411,7 +428,9 @@ def occupation_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
     if not job.occupation_code or not profile.intended_occupation_codes:
         return None
     name = job.occupation or job.occupation_code
-    if job.occupation_code in profile.intended_occupation_codes:
+    code = job.occupation_code
+    # an intention may be a 中类 or 小类 (2-02, 2-02-10): every occupation under it counts
+    if any(code == c or code.startswith(c + "-") for c in profile.intended_occupation_codes):
         return Signal(
             "occupation",
             1.0,

@@ -145,6 +145,7 @@ def test_city_preference() -> None:
     away = city_signal(NURSE, JobDoc(id=2, title="护士", city="广州"))
     assert away.value == 0.0 and away.reason.text_zh == "不在意向城市：广州"
     assert away.gaps[0].link.startswith("/jobs?q=")
+    assert "city=" not in away.gaps[0].link  # names only: the city goes into the keywords
     coded = ProfileDoc(
         id="c",
         major="护理学",
@@ -154,6 +155,19 @@ def test_city_preference() -> None:
     )
     same_province = city_signal(coded, JobDoc(id=3, title="护士", city="宁波", city_code="330200"))
     assert same_province.value == 0.5 and same_province.reason.matched
+    elsewhere = city_signal(coded, JobDoc(id=4, title="护士", city="南京", city_code="320100"))
+    assert elsewhere.value == 0.0
+    assert (
+        elsewhere.gaps[0].link == "/jobs?q=%E6%8A%A4%E5%A3%AB&city=330100"
+    )  # a code, as search wants
+    province = ProfileDoc(
+        id="p", major="护理学", degree_level="bachelor", intended_city_codes=("330000",)
+    )
+    anywhere_in_zhejiang = city_signal(
+        province, JobDoc(id=5, title="护士", city="宁波", city_code="330200")
+    )
+    assert anywhere_in_zhejiang.value == 1.0
+    assert anywhere_in_zhejiang.reason.text_zh == "城市符合：宁波"
 
 
 def test_salary_against_expectation() -> None:
@@ -193,6 +207,14 @@ def test_occupation_code_in_the_graduates_intentions() -> None:
     assert occupation_signal(wants, job).value == 1.0  # type: ignore[union-attr]
     assert occupation_signal(other, job).value == 0.0  # type: ignore[union-attr]
     assert occupation_signal(NURSE, job) is None
+    broader = ProfileDoc(
+        id="b", major="护理学", degree_level="bachelor", intended_occupation_codes=("2-05-08",)
+    )
+    assert occupation_signal(broader, job).value == 1.0  # type: ignore[union-attr]
+    look_alike = ProfileDoc(
+        id="l", major="护理学", degree_level="bachelor", intended_occupation_codes=("2-05-0",)
+    )
+    assert occupation_signal(look_alike, job).value == 0.0  # type: ignore[union-attr]
 
 
 def test_skills_overlap_is_case_insensitive_and_missing_ones_become_hints() -> None:
