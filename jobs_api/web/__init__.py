@@ -18,6 +18,7 @@ from jobs_api.web import (
     interview_pages,
     job_pages,
     job_review_pages,
+    notification_pages,
     offer_pages,
     office_pages,
     pages,
@@ -57,6 +58,7 @@ PAGE_ROUTERS = (
     agreement_pages.router,
     offer_pages.router,
     recommendation_pages.router,
+    notification_pages.router,
 )
 
 

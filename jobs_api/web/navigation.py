@@ -93,6 +93,7 @@ AREA_MENUS: dict[str, tuple[MenuItem, ...]] = {
         MenuItem(N_("隐私与授权"), "/me/privacy"),
         MenuItem(N_("我的申请"), "/me/applications"),
         MenuItem(N_("消息中心"), "/me/inbox"),
+        MenuItem(N_("通知设置"), "/me/notifications"),
         MenuItem(N_("我的面试"), "/me/interviews"),
         MenuItem(N_("录用与签约"), "/me/offers"),
     ),

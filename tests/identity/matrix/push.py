@@ -7,4 +7,8 @@ from tests.identity.matrix import G, Row
 ROWS: Row = {
     ("GET", "/api/v1/me/notification-settings"): frozenset({G}),
     ("PUT", "/api/v1/me/notification-settings"): frozenset({G}),
+    # pages
+    ("GET", "/me/notifications"): frozenset({G}),
+    ("POST", "/me/notifications"): frozenset({G}),
+    ("POST", "/me/notifications/consent"): frozenset({G}),
 }
