@@ -18,9 +18,11 @@ from jobs_api.core.outbox import handler_registry, relay_once
 from jobs_api.core.queue import DEFAULT_QUEUE, EVENTS_QUEUE
 from jobs_api.core.settings import Settings
 from jobs_api.demo.matching_accounts import create_demo_matching_accounts
+from jobs_api.employers.events import publish_employer_profile_changed
+from jobs_api.employers.models import Employer, VerificationStatus
 from jobs_api.graduates.events import publish_profile_changed
 from jobs_api.graduates.models import GraduateProfile
-from jobs_api.jobs.events import publish_jobs_changed
+from jobs_api.jobs.events import publish_employer_visibility_changed, publish_jobs_changed
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers
@@ -373,3 +375,33 @@ def test_background_embedding_runs_in_chunks(
         assert runtime.index("job").count() == 3
     finally:
         runtime.close()
+
+
+def test_employer_events_reach_their_jobs(wired: Container, embedder: CountingEmbedder) -> None:
+    with job_session(wired.session_factory) as session:
+        employer = make_employer(session, name="宁波港务集团")
+        job = make_job(session, employer, title="港口调度员")
+        publish_jobs_changed(session, [job.id])
+    drain(wired)
+    index = matching_runtime(wired).index("job")
+    assert index.contains([job.id]) == [True]
+
+    with job_session(wired.session_factory) as session:
+        publish_employer_profile_changed(session, employer.id, ["size"])  # not in the text
+    drain(wired)
+    assert len(embedder.passages) == 1
+
+    with job_session(wired.session_factory) as session:
+        renamed = session.get_one(Employer, employer.id)
+        renamed.name = "宁波舟山港集团"
+        publish_employer_profile_changed(session, employer.id, ["name"])
+    drain(wired)
+    assert len(embedder.passages) == 2
+    assert "宁波舟山港集团" in embedder.passages[-1]
+
+    with job_session(wired.session_factory) as session:
+        lapsed = session.get_one(Employer, employer.id)
+        lapsed.verification_status = VerificationStatus.EXPIRED
+        publish_employer_visibility_changed(session, employer.id)
+    drain(wired)
+    assert index.contains([job.id]) == [False]
