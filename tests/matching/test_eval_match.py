@@ -122,6 +122,27 @@ def test_the_cli_refuses_an_unknown_method_and_malformed_files(tmp_path: Path) -
     assert not (tmp_path / "r.jsonl").exists()
 
 
+def test_a_missing_model_is_a_clear_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text('{"id": "J1", "title": "护士", "city": "济南", "degree": "本科"}\n')
+    profiles = tmp_path / "profiles.jsonl"
+    profiles.write_text('{"id": "G1", "major": "护理学", "degree": "本科"}\n')
+    monkeypatch.setenv("GRADMATCH_EMBEDDING_MODEL_DIR", str(tmp_path / "no-model"))
+    get_settings.cache_clear()
+    try:
+        files = ["--jobs", str(jobs), "--profiles", str(profiles)]
+        out = ["--out", str(tmp_path / "r.jsonl")]
+        result = runner.invoke(app, ["eval-match", *files, *out, "--method", "vector"])
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "向量模型文件夹" in result.output and "no-model" in result.output
+    assert not (tmp_path / "r.jsonl").exists()
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [
