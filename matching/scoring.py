@@ -5,7 +5,7 @@ set of the other side:
 
 1. **vector** — the cosine of the searcher's query vector (``embed_queries`` of
    :func:`matching.texts.profile_query` / :func:`~matching.texts.job_query`) with each
-   candidate's passage vector. e5 cosines crowd into roughly 0.75–0.90, so they are rescaled
+   candidate's passage vector. e5 cosines crowd into roughly 0.80–0.95, so they are rescaled
    within the candidate set: ``(c - min) / (max - min)`` (a fixed affine map
    ``(c - VECTOR_FLOOR) / (VECTOR_CEIL - VECTOR_FLOOR)`` for sets too small to have a spread).
 2. **lexical** — BM25 of the searcher's tokens against the candidates' (:mod:`matching.lexical`),
@@ -81,8 +81,8 @@ goes from 0 to 1. A listed major is not always the occupation's usual one (a sal
 lists 会计学 among others), a 专业类 such as 工商管理类 holds 会计学 and 人力资源管理, which
 are not interchangeable, and a job without listed majors (专业不限) may be anyone's or nobody's:
 shared skills and a close text tell them apart."""
-VECTOR_FLOOR = 0.75
-VECTOR_CEIL = 0.92
+VECTOR_FLOOR = 0.80
+VECTOR_CEIL = 0.95
 MIN_SPREAD = 0.02
 REASON_ORDER = (
     "major",

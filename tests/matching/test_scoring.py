@@ -172,8 +172,10 @@ def test_a_candidate_without_a_vector_does_not_squash_the_others() -> None:
 def test_vector_rescaling_within_the_set_or_by_the_fixed_map() -> None:
     spread = rescale_vectors(np.array([0.80, 0.85, 0.90]))
     assert spread.tolist() == pytest.approx([0.0, 0.5, 1.0])
-    narrow = rescale_vectors(np.array([0.835, 0.835]))
-    assert narrow.tolist() == pytest.approx([0.5, 0.5])
+    narrow = rescale_vectors(np.array([0.875, 0.875, 0.99]))  # spread 0.115: within the set
+    assert narrow.tolist() == pytest.approx([0.0, 0.0, 1.0])
+    same = rescale_vectors(np.array([0.875, 0.88]))  # no spread: the fixed map 0.80–0.95
+    assert same.tolist() == pytest.approx([0.5, 0.5333], abs=1e-3)
     assert rescale_vectors(np.array([])).size == 0
     gap = rescale_vectors(np.array([0.80, np.nan, 0.90]))
     assert gap[0] == 0.0 and np.isnan(gap[1]) and gap[2] == 1.0
