@@ -58,8 +58,8 @@ from matching.runtime import MatchingRuntime
 from matching.scoring import Reason, ScoredMatch, rank_jobs_for_profile
 from matching.sources import load_job_docs, load_profile_docs, recommendable_job_ids
 
-VECTOR_CANDIDATES: Final = 300
-LEXICAL_CANDIDATES: Final = 100
+VECTOR_CANDIDATES: Final = 200
+LEXICAL_CANDIDATES: Final = 60
 FALLBACK_CANDIDATES: Final = 200
 MAX_LIMIT: Final = 50
 
