@@ -4,15 +4,19 @@ webhook channel against a real local HTTP receiver (signed, idempotency key, 5xx
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session, utcnow
 from jobs_api.core.outbox import OutboxEvent
+from jobs_api.core.pii import PiiVault
 from jobs_api.inbox.models import InboxMessage
 from jobs_api.inbox.service import Notice, deliver, deliver_many
 from matching.push.delivery import (
@@ -183,3 +187,38 @@ def test_deliver_many_is_idempotent_with_one_lookup(
     assert deliver_many(db, []) == []
     rows = db.scalars(select(InboxMessage).where(InboxMessage.kind == "push.test")).all()
     assert sorted(r.user_id for r in rows) == sorted([a.id, b.id])
+
+
+def test_sms_gateway_gets_the_real_number_which_is_never_logged(
+    db: Session,
+    container: Container,
+    graduate: MakeGraduate,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with webhook_receiver(SECRET, script=[503]) as receiver:
+        settings = container.settings.model_copy(
+            update={
+                "push_sms_gateway_url": receiver.url,
+                "push_email_gateway_url": receiver.url,
+                "push_webhook_secret": SecretStr(SECRET),
+            }
+        )
+        user = graduate()
+        assert user.phone_cipher and user.phone_masked
+        phone = PiiVault(settings.secret_key.get_secret_value()).decrypt(user.phone_cipher)
+        sms = _delivery(db, user.id, "sms")
+        email = _delivery(db, user.id, "email")  # the account has no e-mail address
+        db.commit()
+        with caplog.at_level(logging.DEBUG):
+            send_due(container.session_factory, settings, now=NOON)  # 503: retried later
+            send_due(container.session_factory, settings, now=NOON + timedelta(minutes=5))
+    assert [r.body.get("phone") for r in receiver.received] == [phone, phone]
+    assert all(r.signature_ok for r in receiver.received)
+    assert phone not in caplog.text and phone not in "".join(
+        str(r.last_error) for r in db.scalars(select(PushDelivery))
+    )
+    db.expire_all()
+    assert db.get(PushDelivery, sms.id).status == DeliveryStatus.SENT  # type: ignore[union-attr]
+    dead = db.get(PushDelivery, email.id)
+    assert dead is not None and dead.status == DeliveryStatus.DEAD
+    assert "no e-mail address" in dead.last_error
