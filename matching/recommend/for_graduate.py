@@ -64,9 +64,9 @@ FALLBACK_CANDIDATES: Final = 200
 MAX_LIMIT: Final = 50
 
 NOTICE_NO_VECTOR: Final = (
-    "智能匹配模型暂不可用，当前推荐仅依据专业、技能与求职意向。",
-    "Semantic matching is not available right now: these are ranked by major, skills and "
-    "preferences only.",
+    "语义匹配暂不可用（模型或职位向量尚未就绪），当前推荐仅依据专业、技能与求职意向。",
+    "Semantic matching is not available right now (model or job vectors not ready): these "
+    "are ranked by major, skills and preferences only.",
 )
 NOTICE_NO_PROFILE: Final = (
     "完善个人资料（技能、意向城市、期望薪资）后推荐会更准确。",

@@ -18,6 +18,7 @@ from jobs_api.graduates.models import ConsentPurpose, GraduateProfile
 from jobs_api.identity.models import User
 from jobs_api.identity.principal import EmployerRole, Principal, Role
 from jobs_api.jobs.search_index import index_jobs as index_search
+from jobs_api.registry.models import EnrollmentStatus, StudentRecord
 from matching.embeddings.base import Embedder
 from matching.embeddings.embedder import load_embedder
 from matching.indexing import index_graduates, index_jobs
@@ -183,3 +184,19 @@ def test_other_employers_job_and_other_roles_are_refused(
     browser.sign_in("zhangwei")
     assert browser.get("/employer/candidates").status_code == 403
     assert browser.get(f"/employer/jobs/{world.java_id}/candidates").status_code == 403
+
+
+def test_an_unverified_graduate_is_told_why(
+    browser: Browser, container: Container, runtime: MatchingRuntime, people: People
+) -> None:
+    with job_session(container.session_factory) as session:
+        record = session.get_one(StudentRecord, people.graduate_record.id)
+        record.status = EnrollmentStatus.WITHDRAWN.value  # 退学: no longer a verified graduate
+    browser.sign_in("zhangwei")
+
+    page = browser.get("/recommendations")
+
+    assert page.status_code == 200
+    assert 'data-testid="refused"' in page.text
+    assert "学籍核验" in page.text
+    assert 'data-testid="recommendations"' not in page.text
