@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -97,11 +98,14 @@ def signature(secret: str, body: bytes) -> str:
 class HttpChannel:
     """POST a JSON document to one configured URL (webhook or a gateway)."""
 
-    def __init__(self, name: str, url: str, secret: str, timeout: float) -> None:
+    def __init__(
+        self, name: str, url: str, secret: str, timeout: float, client: httpx.Client | None = None
+    ) -> None:
         self.name = name
         self.url = url
         self.secret = secret
         self.timeout = timeout
+        self.client = client  # shared, keeps connections open across a batch
 
     def document(self, delivery: PushDelivery, recipient: Recipient) -> dict[str, Any]:
         notice = notice_for(delivery)
@@ -126,7 +130,8 @@ class HttpChannel:
         if self.secret:
             headers[SIGNATURE_HEADER] = signature(self.secret, body)
         try:
-            response = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)
+            post = self.client.post if self.client is not None else httpx.post
+            response = post(self.url, content=body, headers=headers, timeout=self.timeout)
         except httpx.HTTPError as exc:  # timeout, refused connection, reset
             raise TemporaryChannelError(f"{self.name}: {type(exc).__name__}") from exc
         if 200 <= response.status_code < 300:
@@ -137,13 +142,17 @@ class HttpChannel:
 
 
 class WebhookChannel(HttpChannel):
-    def __init__(self, url: str, secret: str, timeout: float) -> None:
-        super().__init__("webhook", url, secret, timeout)
+    def __init__(
+        self, url: str, secret: str, timeout: float, client: httpx.Client | None = None
+    ) -> None:
+        super().__init__("webhook", url, secret, timeout, client)
 
 
 class EmailChannel(HttpChannel):
-    def __init__(self, url: str, secret: str, timeout: float) -> None:
-        super().__init__("email", url, secret, timeout)
+    def __init__(
+        self, url: str, secret: str, timeout: float, client: httpx.Client | None = None
+    ) -> None:
+        super().__init__("email", url, secret, timeout, client)
 
     def document(self, delivery: PushDelivery, recipient: Recipient) -> dict[str, Any]:
         if not recipient.email:
@@ -152,8 +161,16 @@ class EmailChannel(HttpChannel):
 
 
 class _PhoneChannel(HttpChannel):
-    def __init__(self, name: str, url: str, secret: str, timeout: float, vault: PiiVault) -> None:
-        super().__init__(name, url, secret, timeout)
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        secret: str,
+        timeout: float,
+        vault: PiiVault,
+        client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(name, url, secret, timeout, client)
         self.vault = vault
 
     def document(self, delivery: PushDelivery, recipient: Recipient) -> dict[str, Any]:
@@ -164,30 +181,55 @@ class _PhoneChannel(HttpChannel):
 
 
 class SmsChannel(_PhoneChannel):
-    def __init__(self, url: str, secret: str, timeout: float, vault: PiiVault) -> None:
-        super().__init__("sms", url, secret, timeout, vault)
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        timeout: float,
+        vault: PiiVault,
+        client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__("sms", url, secret, timeout, vault, client)
 
 
 class WeChatChannel(_PhoneChannel):
-    def __init__(self, url: str, secret: str, timeout: float, vault: PiiVault) -> None:
-        super().__init__("wechat", url, secret, timeout, vault)
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        timeout: float,
+        vault: PiiVault,
+        client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__("wechat", url, secret, timeout, vault, client)
 
 
-def build_channels(session: Session, settings: Settings) -> dict[str, Channel]:
-    """Inbox plus every channel whose URL is configured."""
+def build_channels(
+    session: Session, settings: Settings, client: httpx.Client | None = None
+) -> dict[str, Channel]:
+    """Inbox plus every channel whose URL is configured (HTTP ones share ``client``)."""
     secret = settings.push_webhook_secret.get_secret_value()
     timeout = settings.push_channel_timeout_seconds
     vault = PiiVault(settings.secret_key.get_secret_value())
     channels: dict[str, Channel] = {"inbox": InboxChannel(session)}
     if settings.push_webhook_url:
-        channels["webhook"] = WebhookChannel(settings.push_webhook_url, secret, timeout)
+        channels["webhook"] = WebhookChannel(settings.push_webhook_url, secret, timeout, client)
     if settings.push_email_gateway_url:
-        channels["email"] = EmailChannel(settings.push_email_gateway_url, secret, timeout)
+        channels["email"] = EmailChannel(settings.push_email_gateway_url, secret, timeout, client)
     if settings.push_sms_gateway_url:
-        channels["sms"] = SmsChannel(settings.push_sms_gateway_url, secret, timeout, vault)
+        channels["sms"] = SmsChannel(settings.push_sms_gateway_url, secret, timeout, vault, client)
     if settings.push_wechat_gateway_url:
-        channels["wechat"] = WeChatChannel(settings.push_wechat_gateway_url, secret, timeout, vault)
+        channels["wechat"] = WeChatChannel(
+            settings.push_wechat_gateway_url, secret, timeout, vault, client
+        )
     return channels
+
+
+@contextmanager
+def open_channels(session: Session, settings: Settings) -> Iterator[dict[str, Channel]]:
+    """:func:`build_channels` with one HTTP client (kept-alive connections) for the batch."""
+    with httpx.Client(timeout=settings.push_channel_timeout_seconds) as client:
+        yield build_channels(session, settings, client)
 
 
 def load_recipients(session: Session, user_ids: Sequence[int]) -> dict[int, Recipient]:

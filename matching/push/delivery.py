@@ -31,8 +31,8 @@ from matching.push.channels import (
     InboxChannel,
     PermanentChannelError,
     TemporaryChannelError,
-    build_channels,
     load_recipients,
+    open_channels,
 )
 from matching.push.models import DeliveryStatus, PushDelivery
 
@@ -108,7 +108,23 @@ def send_deliveries(
     report.skipped = len(set(delivery_ids)) - len(rows)
     if not rows:
         return report
-    channels = channels if channels is not None else build_channels(session, settings)
+    if channels is None:
+        with open_channels(session, settings) as opened:
+            _send_rows(session, settings, rows, opened, now, report)
+    else:
+        _send_rows(session, settings, rows, channels, now, report)
+    session.flush()
+    return report
+
+
+def _send_rows(
+    session: Session,
+    settings: Settings,
+    rows: list[PushDelivery],
+    channels: dict[str, Channel],
+    now: datetime,
+    report: SendReport,
+) -> None:
     recipients = load_recipients(session, [row.user_id for row in rows])
     inbox_rows = [row for row in rows if row.channel == "inbox"]
     inbox = channels.get("inbox")
@@ -137,8 +153,6 @@ def send_deliveries(
         else:
             row.attempts -= 1  # _mark_sent counts the attempt
             _mark_sent(row, now, report)
-    session.flush()
-    return report
 
 
 def _mark_sent(row: PushDelivery, now: datetime, report: SendReport) -> None:
