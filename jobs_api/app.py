@@ -33,7 +33,9 @@ from jobs_api.registry.api import router as registry_router
 from jobs_api.web import install_web
 from jobs_api.wiring import install_services, register_event_handlers
 from matching.push.api import router as push_router
+from matching.push.pages import router as notification_pages_router
 from matching.recommend.api import router as recommendations_router
+from matching.recommend.pages import router as recommendation_pages_router
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
@@ -82,5 +84,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(push_router)
     app.include_router(recommendations_router)
     app.include_router(verification_pages_router)
+    app.include_router(recommendation_pages_router)
+    app.include_router(notification_pages_router)
     install_web(app)
     return app

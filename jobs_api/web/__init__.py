@@ -18,13 +18,11 @@ from jobs_api.web import (
     interview_pages,
     job_pages,
     job_review_pages,
-    notification_pages,
     offer_pages,
     office_pages,
     pages,
     privacy_pages,
     profile_pages,
-    recommendation_pages,
     registry_pages,
     search_pages,
 )
@@ -57,8 +55,6 @@ PAGE_ROUTERS = (
     agreement_pages.public_router,
     agreement_pages.router,
     offer_pages.router,
-    recommendation_pages.router,
-    notification_pages.router,
 )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
@@ -29,8 +29,22 @@ TRANSLATED_LOCALES: list[LocaleName] = [
 ]
 
 
+REPO_ROOT = WEB_DIR.parents[1]
+OTHER_PAGE_PACKAGES = ("employer_verification", "matching", "guidance_content", "analytics")
+"""Packages above ``jobs_api`` that mount pages of their own (``pages.py``, ``*_pages.py``)."""
+
+
+def page_modules_outside_web() -> list[Path]:
+    modules: list[Path] = []
+    for package in OTHER_PAGE_PACKAGES:
+        root = REPO_ROOT / package
+        modules += sorted(root.rglob("pages.py")) + sorted(root.rglob("*_pages.py"))
+    return modules
+
+
 def extracted_messages() -> dict[str, list[str]]:
-    """msgid -> where it is used, extracted with the same mapping as ``pybabel extract``."""
+    """msgid -> where it is used, extracted with the same mapping as ``pybabel extract``
+    (the shell's folder plus the page modules of the packages above ``jobs_api``)."""
     with (WEB_DIR / "babel.cfg").open() as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str, list[str]] = {}
@@ -39,7 +53,17 @@ def extracted_messages() -> dict[str, list[str]]:
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    for module in page_modules_outside_web():
+        with module.open("rb") as handle:
+            for lineno, message, _comments, _context in extract("python", handle):
+                msgid = message if isinstance(message, str) else message[0]
+                found.setdefault(msgid, []).append(f"{module.relative_to(REPO_ROOT)}:{lineno}")
     return found
+
+
+def test_page_modules_outside_web_are_scanned() -> None:
+    names = {path.relative_to(REPO_ROOT).as_posix() for path in page_modules_outside_web()}
+    assert {"employer_verification/web_pages.py", "matching/recommend/pages.py"} <= names
 
 
 def read_catalog_file(path: Path, locale: LocaleName) -> Catalog:
