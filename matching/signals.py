@@ -204,7 +204,10 @@ def jobs_link(**params: str) -> str:
 
 @lru_cache(maxsize=16384)
 def guidance_link(query: str) -> str:
-    return f"/guidance?q={quote(query)}"
+    """Where a gap hint points. Guidance content (courses, encyclopedia) is not served yet, so
+    this is the job search for the missing skill or certificate: it shows who asks for it.
+    Point it at the guidance search once that exists."""
+    return jobs_link(q=query)
 
 
 # --- the signals ---------------------------------------------------------------------------------
@@ -244,7 +247,7 @@ def degree_signal(profile: ProfileDoc, job: JobDoc) -> Signal:
                 f"该职位要求{need}及以上学历，可关注对学历要求相符的同类职位或升学规划",
                 f"This job asks for at least a {need_en} degree; look for similar jobs open "
                 "to your degree, or plan further study",
-                guidance_link("升学"),
+                jobs_link(q=job.title, degree=profile.degree_level),
             ),
         ),
     )

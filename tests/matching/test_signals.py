@@ -226,7 +226,7 @@ def test_skills_overlap_is_case_insensitive_and_missing_ones_become_hints() -> N
     assert signal is not None and signal.value == 0.5
     assert signal.reason.text_zh == "技能 2/4 匹配：Java、MySQL"
     assert [g.text_zh for g in signal.gaps] == ["补充技能：Spring Boot", "补充技能：Redis"]
-    assert signal.gaps[0].link == "/guidance?q=Spring%20Boot"
+    assert signal.gaps[0].link == "/jobs?q=Spring%20Boot"
     assert skills_signal(profile, JobDoc(id=2, title="无技能")) is None
 
 
