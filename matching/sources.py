@@ -24,7 +24,6 @@ from jobs_api.graduates.models import (
     ConsentPurpose,
     ConsentRecord,
     GraduateProfile,
-    Visibility,
 )
 from jobs_api.identity.models import AccountStatus, User
 from jobs_api.identity.principal import Role
@@ -70,9 +69,13 @@ def recommendable_job_ids(
 
 
 def matchable_graduate_ids(session: Session | None = None) -> Select[Any]:
-    """``SELECT student_records.id`` of every graduate matching may use: a profile that is not
-    hidden, an active (verified, registry-linked) graduate account and an open consent to
-    ``profile_matching``. Everyone else is kept out of (or removed from) the graduate index."""
+    """``SELECT student_records.id`` of every graduate matching may use: a profile, an active
+    (verified, registry-linked) graduate account and an open consent to ``profile_matching``.
+    Everyone else is kept out of (or removed from) the graduate index.
+
+    A hidden profile stays in: visibility decides which employers may see the profile (the
+    employer suggestions filter on it, :mod:`matching.recommend.common`), not whether the
+    graduate's own push alerts may use it."""
     del session
     consented = exists().where(
         ConsentRecord.user_id == User.id,
@@ -84,7 +87,6 @@ def matchable_graduate_ids(session: Session | None = None) -> Select[Any]:
         .join(GraduateProfile, GraduateProfile.student_record_id == StudentRecord.id)
         .join(User, User.student_record_id == StudentRecord.id)
         .where(
-            GraduateProfile.visibility != Visibility.HIDDEN.value,
             User.role == Role.GRADUATE.value,
             User.status == AccountStatus.ACTIVE.value,
             consented,

@@ -227,7 +227,7 @@ def test_graduate_with_consent_is_indexed_and_leaves_on_withdrawal(
     assert vector_rows(session, "graduate") == set()  # derived data goes with the consent
 
 
-def test_hidden_profile_and_deleted_account_leave_the_index(
+def test_deleted_account_leaves_the_index_a_hidden_profile_stays(
     session: Session, container: Container, runtime: MatchingRuntime
 ) -> None:
     hidden, _ = make_matchable_graduate(session, container.settings)
@@ -238,12 +238,12 @@ def test_hidden_profile_and_deleted_account_leave_the_index(
     profile = session.scalars(
         select(GraduateProfile).where(GraduateProfile.student_record_id == hidden)
     ).one()
-    profile.visibility = Visibility.HIDDEN
+    profile.visibility = Visibility.HIDDEN  # hidden from employers, still matched for push
     deleted_user.status = AccountStatus.DELETED
     session.flush()
     index_graduates(session, runtime, [hidden, deleted])
 
-    assert runtime.index("graduate").count() == 0
+    assert runtime.index("graduate").contains([hidden, deleted]) == [True, False]
 
 
 def test_graduate_without_consent_is_never_embedded(
