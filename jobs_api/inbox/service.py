@@ -31,17 +31,8 @@ class Notice:
     payload: dict[str, Any] = field(default_factory=dict)
 
 
-def deliver(session: Session, user_id: int, notice: Notice) -> InboxMessage:
-    """Add ``notice`` to ``user_id``'s inbox unless a message with its key is already there
-    (then return that one). Runs inside the caller's transaction."""
-    existing = session.scalar(
-        select(InboxMessage).where(
-            InboxMessage.user_id == user_id, InboxMessage.dedupe_key == notice.dedupe_key
-        )
-    )
-    if existing is not None:
-        return existing
-    message = InboxMessage(
+def _new_message(user_id: int, notice: Notice) -> InboxMessage:
+    return InboxMessage(
         user_id=user_id,
         kind=notice.kind,
         title_zh=notice.title_zh,
@@ -52,6 +43,19 @@ def deliver(session: Session, user_id: int, notice: Notice) -> InboxMessage:
         payload=dict(notice.payload),
         dedupe_key=notice.dedupe_key,
     )
+
+
+def deliver(session: Session, user_id: int, notice: Notice) -> InboxMessage:
+    """Add ``notice`` to ``user_id``'s inbox unless a message with its key is already there
+    (then return that one). Runs inside the caller's transaction."""
+    existing = session.scalar(
+        select(InboxMessage).where(
+            InboxMessage.user_id == user_id, InboxMessage.dedupe_key == notice.dedupe_key
+        )
+    )
+    if existing is not None:
+        return existing
+    message = _new_message(user_id, notice)
     session.add(message)
     session.flush()
     return message
@@ -77,17 +81,7 @@ def deliver_many(session: Session, items: Sequence[tuple[int, Notice]]) -> list[
         key = (user_id, notice.dedupe_key)
         if key in found:
             continue
-        found[key] = InboxMessage(
-            user_id=user_id,
-            kind=notice.kind,
-            title_zh=notice.title_zh,
-            title_en=notice.title_en,
-            body_zh=notice.body_zh,
-            body_en=notice.body_en,
-            link=notice.link,
-            payload=dict(notice.payload),
-            dedupe_key=notice.dedupe_key,
-        )
+        found[key] = _new_message(user_id, notice)
         session.add(found[key])
     session.flush()
     return [found[(user_id, notice.dedupe_key)] for user_id, notice in items]

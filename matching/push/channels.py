@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import httpx
 from sqlalchemy import select
@@ -96,12 +96,15 @@ def signature(secret: str, body: bytes) -> str:
 
 
 class HttpChannel:
-    """POST a JSON document to one configured URL (webhook or a gateway)."""
+    """POST a JSON document to one configured URL (webhook or a gateway); subclasses name
+    the channel and add what their gateway needs to the document."""
+
+    channel_name: ClassVar[str] = "webhook"
 
     def __init__(
-        self, name: str, url: str, secret: str, timeout: float, client: httpx.Client | None = None
+        self, url: str, secret: str, timeout: float, client: httpx.Client | None = None
     ) -> None:
-        self.name = name
+        self.name = self.channel_name
         self.url = url
         self.secret = secret
         self.timeout = timeout
@@ -142,17 +145,11 @@ class HttpChannel:
 
 
 class WebhookChannel(HttpChannel):
-    def __init__(
-        self, url: str, secret: str, timeout: float, client: httpx.Client | None = None
-    ) -> None:
-        super().__init__("webhook", url, secret, timeout, client)
+    channel_name = "webhook"
 
 
 class EmailChannel(HttpChannel):
-    def __init__(
-        self, url: str, secret: str, timeout: float, client: httpx.Client | None = None
-    ) -> None:
-        super().__init__("email", url, secret, timeout, client)
+    channel_name = "email"
 
     def document(self, delivery: PushDelivery, recipient: Recipient) -> dict[str, Any]:
         if not recipient.email:
@@ -161,16 +158,18 @@ class EmailChannel(HttpChannel):
 
 
 class _PhoneChannel(HttpChannel):
+    """A gateway that needs the phone number: decrypted here, for this request only, and
+    never logged."""
+
     def __init__(
         self,
-        name: str,
         url: str,
         secret: str,
         timeout: float,
         vault: PiiVault,
         client: httpx.Client | None = None,
     ) -> None:
-        super().__init__(name, url, secret, timeout, client)
+        super().__init__(url, secret, timeout, client)
         self.vault = vault
 
     def document(self, delivery: PushDelivery, recipient: Recipient) -> dict[str, Any]:
@@ -181,27 +180,11 @@ class _PhoneChannel(HttpChannel):
 
 
 class SmsChannel(_PhoneChannel):
-    def __init__(
-        self,
-        url: str,
-        secret: str,
-        timeout: float,
-        vault: PiiVault,
-        client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__("sms", url, secret, timeout, vault, client)
+    channel_name = "sms"
 
 
 class WeChatChannel(_PhoneChannel):
-    def __init__(
-        self,
-        url: str,
-        secret: str,
-        timeout: float,
-        vault: PiiVault,
-        client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__("wechat", url, secret, timeout, vault, client)
+    channel_name = "wechat"
 
 
 def build_channels(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from jobs_api.jobs.events import publish_employer_visibility_changed, publish_jo
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers
-from matching.embeddings.base import Embedder, FloatMatrix, ProgressCallback
+from matching.embeddings.base import Embedder
 from matching.embeddings.embedder import load_embedder
 from matching.indexing import index_jobs
 from matching.runtime import RUNTIME_KEY, MatchingRuntime, matching_runtime
@@ -43,30 +43,7 @@ from matching.vector_index.faiss_index import FaissVectorIndex
 from tests.factories.graduates import make_record
 from tests.factories.identity import make_university
 from tests.factories.jobs import make_employer, make_job
-from tests.matching.test_indexing import make_matchable_graduate
-
-
-class CountingEmbedder:
-    """The real model, counting the texts it is asked to embed."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.model_id = inner.model_id
-        self.dimension = inner.dimension
-        self.passages: list[str] = []
-
-    def embed_passages(
-        self,
-        texts: Sequence[str],
-        *,
-        batch_size: int = 64,
-        progress: ProgressCallback | None = None,
-    ) -> FloatMatrix:
-        self.passages.extend(texts)
-        return self.inner.embed_passages(texts, batch_size=batch_size, progress=progress)
-
-    def embed_queries(self, texts: Sequence[str]) -> FloatMatrix:
-        return self.inner.embed_queries(texts)
+from tests.matching.test_indexing import CountingEmbedder, make_matchable_graduate
 
 
 @pytest.fixture(scope="session")
