@@ -30,12 +30,12 @@ from matching.push.digest import send_digests
 from matching.push.fanout import FanoutCandidate, FanoutReport, fan_out
 from matching.push.models import PushFanout
 from matching.push.selection import next_digest_due
-from matching.recommend.for_job import MAX_SUGGESTIONS
+from matching.recommend.for_job import MAX_PUSH_CANDIDATES
 from matching.recommend.service import CandidateFit, suggest_candidates
 from matching.runtime import matching_runtime
 
 CANDIDATE_SOURCE_KEY: Final = "push.candidate_source"
-FANOUT_LIMIT: Final = MAX_SUGGESTIONS
+FANOUT_LIMIT: Final = MAX_PUSH_CANDIDATES
 """Candidates asked for per job (the recommender's own cap, best first)."""
 SWEEP_INTERVAL: Final = timedelta(minutes=5)
 

@@ -47,6 +47,10 @@ from matching.sources import load_job_docs, load_profile_docs
 MAX_APPLICANTS: Final = 2_000
 """Most applications one ranking reads (the newest)."""
 MAX_SUGGESTIONS: Final = 200
+"""Most suggestions an employer gets for one job."""
+MAX_PUSH_CANDIDATES: Final = 1_000
+"""Most graduates one job's push fan-out considers (the vector index answers at most 1,000
+neighbours per search; see BENCHMARKS.md, push fan-out)."""
 NEAREST_FACTOR: Final = 6
 """Nearest neighbours fetched per suggestion asked for (room for the filters)."""
 MIN_NEAREST: Final = 200
@@ -235,7 +239,8 @@ def suggestion_ranking(
     exclude_applied: bool = True,
 ) -> Ranking[CandidateFit]:
     """Graduates who may be suggested for ``job_id`` under ``purpose``, best fit first."""
-    limit = max(1, min(limit, MAX_SUGGESTIONS))
+    most = MAX_PUSH_CANDIDATES if purpose == "push_notifications" else MAX_SUGGESTIONS
+    limit = max(1, min(limit, most))
     job = _job_doc(session, job_id)
     query_vector = maybe_unavailable(lambda: runtime.query_vector_for_job(session, job_id))
     nearest: list[int] | None = None
