@@ -33,7 +33,10 @@ from jobs_api.core.worker import run_worker
 from jobs_api.demo.fairs import create_demo_fairs
 from jobs_api.demo.generator import DemoAlreadyLoaded, generate_demo
 from jobs_api.demo.hiring import create_demo_hiring
-from jobs_api.demo.matching_accounts import create_demo_matching_accounts
+from jobs_api.demo.matching_accounts import (
+    create_demo_matching_accounts,
+    opt_in_demo_graduate_accounts,
+)
 from jobs_api.health.service import check_health
 from jobs_api.identity.accounts import ensure_national_admin
 from jobs_api.identity.demo_accounts import create_demo_accounts
@@ -162,6 +165,7 @@ def _demo_accounts(settings: Settings) -> None:
             create_demo_fairs(session)
             hiring = create_demo_hiring(session, settings)
             matchable = create_demo_matching_accounts(session)
+            opt_in_demo_graduate_accounts(session)
     finally:
         engine.dispose()
     if hiring.applications:

@@ -16,13 +16,15 @@ from sqlalchemy import Table, exists, insert, select
 from sqlalchemy.orm import Session
 
 from jobs_api.core.db import utcnow
-from jobs_api.graduates.consent import CONSENT_TEXT_VERSION
+from jobs_api.graduates.consent import CONSENT_TEXT_VERSION, grant_consents
 from jobs_api.graduates.models import ConsentPurpose, ConsentRecord, GraduateProfile
 from jobs_api.identity.models import AccountStatus, User
 from jobs_api.identity.principal import Role
 from jobs_api.registry.models import EnrollmentStatus, StudentRecord
 
 BATCH = 1_000
+DEMO_GRADUATE_PREFIX = "grad-"
+"""Usernames of the demo graduate accounts (``jobs_api.identity.demo_accounts``)."""
 DEMO_CONSENTS = (
     ConsentPurpose.PROFILE_MATCHING,
     ConsentPurpose.SHARE_WITH_EMPLOYERS,
@@ -75,3 +77,19 @@ def create_demo_matching_accounts(session: Session) -> int:
         )
     session.flush()
     return len(records)
+
+
+def opt_in_demo_graduate_accounts(session: Session) -> int:
+    """Grant the demo consents to the printed demo graduate accounts (``grad-…``), so that
+    signing in as one shows 为你推荐 at once; returns how many accounts (idempotent)."""
+    user_ids = list(
+        session.scalars(
+            select(User.id).where(
+                User.role == Role.GRADUATE.value,
+                User.username.startswith(DEMO_GRADUATE_PREFIX),
+            )
+        )
+    )
+    for user_id in user_ids:
+        grant_consents(session, user_id, DEMO_CONSENTS)
+    return len(user_ids)

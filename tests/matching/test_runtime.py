@@ -17,11 +17,15 @@ from jobs_api.core.db import job_session
 from jobs_api.core.outbox import handler_registry, relay_once
 from jobs_api.core.queue import DEFAULT_QUEUE, EVENTS_QUEUE
 from jobs_api.core.settings import Settings
-from jobs_api.demo.matching_accounts import create_demo_matching_accounts
+from jobs_api.demo.matching_accounts import (
+    create_demo_matching_accounts,
+    opt_in_demo_graduate_accounts,
+)
 from jobs_api.employers.events import publish_employer_profile_changed
 from jobs_api.employers.models import Employer, VerificationStatus
 from jobs_api.graduates.events import publish_profile_changed
 from jobs_api.graduates.models import GraduateProfile
+from jobs_api.identity.principal import Role
 from jobs_api.jobs.events import publish_employer_visibility_changed, publish_jobs_changed
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.reference.service import load_reference
@@ -41,7 +45,7 @@ from matching.tasks import (
 )
 from matching.vector_index.faiss_index import FaissVectorIndex
 from tests.factories.graduates import make_record
-from tests.factories.identity import make_university
+from tests.factories.identity import make_university, make_user
 from tests.factories.jobs import make_employer, make_job
 from tests.matching.test_indexing import CountingEmbedder, make_matchable_graduate
 
@@ -310,6 +314,24 @@ def test_demo_graduates_become_matchable_once(session: Session, container: Conta
     matchable = set(session.scalars(matchable_graduate_ids()))
     assert free.id in matchable and taken in matchable
     assert no_profile.id not in matchable
+
+
+def test_the_printed_demo_graduate_account_is_opted_in(
+    session: Session, container: Container
+) -> None:
+    university = make_university(session)
+    record = make_record(session, university, container.settings).record
+    session.add(GraduateProfile(student_record_id=record.id, skills=["Excel"]))
+    user = make_user(session, Role.GRADUATE, container.settings, student_record_id=record.id)
+    user.username = "grad-demo-1"
+    session.commit()
+    assert record.id not in set(session.scalars(matchable_graduate_ids()))
+
+    assert opt_in_demo_graduate_accounts(session) == 1
+    assert opt_in_demo_graduate_accounts(session) == 1  # idempotent: no second consent row
+    session.commit()
+
+    assert record.id in set(session.scalars(matchable_graduate_ids()))
 
 
 def test_hourly_reconcile_repairs_and_schedules_the_next(
