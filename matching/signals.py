@@ -379,7 +379,7 @@ def salary_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
         return Signal(
             "salary",
             1.0,
-            Reason("salary", True, "薪资符合期望", "Pay meets your expectation"),
+            Reason("salary", True, "薪资符合期望", "Pay meets the expected salary"),
         )
     value = 0.5 if expected <= top * SALARY_TOLERANCE else 0.0
     return Signal(
@@ -389,7 +389,7 @@ def salary_signal(profile: ProfileDoc, job: JobDoc) -> Signal | None:
             "salary",
             False,
             f"薪资低于期望（{expected}元，职位最高{top}元）",
-            f"Pay below your expectation ({expected} vs at most {top} RMB)",
+            f"Pay below the expected salary ({expected} vs at most {top} RMB)",
         ),
     )
 
