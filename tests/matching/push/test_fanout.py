@@ -170,6 +170,10 @@ def test_job_published_event_queues_the_fan_out(
     db: Session, container: Container, graduate: MakeGraduate, outbox: Drain
 ) -> None:
     users = [graduate(), graduate()]
+    for user in users:  # the worker runs at the real time of day: no quiet hours, no 22:00 flake
+        update_preferences(
+            db, user.id, PreferencesIn(quiet_start_minute=None, quiet_end_minute=None)
+        )
     job = published_job(db)
     draft = published_job(db)
     draft.status = JobStatus.DRAFT
