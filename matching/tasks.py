@@ -218,7 +218,7 @@ def reembed(
 
 
 def _log_progress(stage: str, done: int, total: int) -> None:
-    log.warning("%s: %d / %d", stage, done, total)
+    log.info("%s: %d / %d", stage, done, total)
 
 
 def embed_missing_job() -> dict[str, int]:
@@ -235,7 +235,7 @@ def embed_missing_job() -> dict[str, int]:
         max_items=EMBED_CHUNK,
         progress=_log_progress,
     )
-    log.warning(
+    log.info(
         "embedded %d texts in %.1f s (%.1f texts/s)%s",
         summary.embedded,
         summary.seconds,
@@ -259,7 +259,7 @@ def start_matching(container: Container) -> StartReport:
     runtime.save()
     missing = sum(report.unembedded.values())
     if missing:
-        log.warning(
+        log.info(
             "%d jobs and %d graduates have no vector yet; embedding them in the background",
             report.unembedded.get("job", 0),
             report.unembedded.get("graduate", 0),

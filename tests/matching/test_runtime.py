@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -210,7 +211,7 @@ def test_unreadable_files_start_empty_and_are_refilled(
 
 
 def test_start_queues_the_embedding_of_what_has_no_vector(
-    wired: Container, embedder: CountingEmbedder
+    wired: Container, embedder: CountingEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
     with job_session(wired.session_factory) as session:
         employer = make_employer(session)
@@ -224,7 +225,11 @@ def test_start_queues_the_embedding_of_what_has_no_vector(
     assert EMBED_MISSING_JOB_ID in queued
     assert embedder.passages == []  # start-up never embeds
 
-    drain(wired)
+    with caplog.at_level(logging.INFO, logger="matching.tasks"):
+        drain(wired)
+    # Progress is routine: INFO, not WARNING.
+    progress = [r for r in caplog.records if r.getMessage().startswith("向量化岗位: 3 / 3")]
+    assert [r.levelno for r in progress] == [logging.INFO]
 
     runtime = matching_runtime(wired)
     assert runtime.index("job").contains(ids) == [True, True, True]
