@@ -28,6 +28,7 @@ from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.orm import Session
 
 from jobs_api.core.pii import PiiVault
+from jobs_api.graduates.events import publish_profile_changed
 from jobs_api.registry.fields import RowErrorCode
 from jobs_api.registry.models import (
     FINISHED_STATUSES,
@@ -317,6 +318,8 @@ def apply_batch(
     if inserts:  # Core executemany: the ORM's bulk path costs more per row and adds nothing
         session.execute(insert(_RECORDS), inserts)
     _bulk_update(session, updates)
+    # A changed major, degree, status … changes what matching knows of the graduate.
+    publish_profile_changed(session, [fields["id"] for fields in updates])
     outcome.inserted = len(inserts)
     outcome.updated = len(updates)
 

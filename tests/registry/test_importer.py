@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from jobs_api.core.container import Container
 from jobs_api.core.db import job_session
+from jobs_api.core.outbox.models import OutboxEvent
 from jobs_api.core.pii import PiiVault
+from jobs_api.graduates.events import GRADUATE_PROFILE_CHANGED
 from jobs_api.registry.config import RegistryConfig
 from jobs_api.registry.models import ImportStatus, RegistryImport, StudentRecord
 from jobs_api.registry.runner import BatchReport, RunReport
@@ -114,10 +116,16 @@ def test_reimporting_the_same_file_changes_nothing(
 
 
 def test_a_changed_row_updates_its_record_in_place(
-    tmp_path: Path, stage: Stage, run: Run, read: Any, campus: Campus, vault: PiiVault
+    tmp_path: Path,
+    stage: Stage,
+    run: Run,
+    read: Any,
+    campus: Campus,
+    vault: PiiVault,
+    container: Container,
 ) -> None:
     rows = registry_rows(5)
-    run(stage(write_csv(tmp_path / "v1.csv", rows)))
+    run(stage(write_csv(tmp_path / "v1.csv", rows)))  # inserts only: no profile to re-embed
     ids = {r.student_number: r.id for r in read.records()}
 
     rows[2]["学籍状态"] = "毕业"
@@ -136,6 +144,12 @@ def test_a_changed_row_updates_its_record_in_place(
     assert changed.id_number_hash == vault.lookup_hash(new_id)
     assert vault.decrypt(changed.id_number_cipher) == new_id
     assert changed.last_import_id == second
+    # Matching hears of the changed record (and only of it) to re-embed the graduate.
+    with container.session_factory() as session:
+        events = session.scalars(
+            select(OutboxEvent.payload).where(OutboxEvent.topic == GRADUATE_PROFILE_CHANGED)
+        ).all()
+    assert events == [{"student_record_ids": [changed.id]}]
 
 
 def test_duplicates_within_one_file_reject_the_later_row(
