@@ -53,7 +53,7 @@ from jobs_api.jobs.occupation_suggest import (
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers, schedule_periodic_jobs
-from matching.embeddings.embedder import load_embedder
+from matching.embeddings.embedder import load_embedder, preload_embedder
 from matching.embeddings.model_folder import build_model_folder, default_model_dir
 from matching.eval_match import METHODS, run_eval_match
 from matching.eval_sample import EvalSampleError
@@ -470,6 +470,8 @@ def serve(
     console.print(f"\n[bold green]gradmatch 已启动[/] — 打开 [link={url}]{url}[/link]")
     console.print(f"API 文档 / API docs: {url}docs    健康检查 / health: {url}health\n")
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if settings.embedding_preload:
+        preload_embedder(settings)
     try:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level="warning")
     finally:

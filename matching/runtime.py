@@ -3,8 +3,9 @@
 One :class:`MatchingRuntime` per container (:func:`matching_runtime`, kept in
 ``container.extras``):
 
-* ``embedder``: loaded on first use (:func:`matching.embeddings.embedder.load_embedder`),
-  never when the web app starts; tests and benchmarks may pass their own.
+* ``embedder``: the process's model (:func:`matching.embeddings.embedder.load_embedder`),
+  loaded on first use — ``gradmatch serve`` starts loading it in the background at start
+  (``preload_embedder``); tests and benchmarks may pass their own.
 * ``index("job" | "graduate")``: the collections ``jobs`` and ``graduates`` of
   ``settings.vector_index_url`` (FAISS files under ``data_dir/vectors`` by default, or
   Elasticsearch). Opened on first use from what is stored; unreadable files start empty

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     vector_index_url: str = "faiss://"
     embedding_model_dir: Path | None = None
     embedding_precision: Literal["auto", "fp32", "bf16"] = "auto"
+    embedding_preload: bool = True  # serve loads the model at start, not on the first request
     push_webhook_url: str = ""
     push_webhook_secret: SecretStr = SecretStr("")
     push_email_gateway_url: str = ""

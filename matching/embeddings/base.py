@@ -30,7 +30,7 @@ class Embedder(Protocol):
         self,
         texts: Sequence[str],
         *,
-        batch_size: int = 64,
+        batch_size: int = 32,
         progress: ProgressCallback | None = None,
     ) -> FloatMatrix:
         """``(len(texts), dimension)`` float32, L2-normalised rows, in input order."""

