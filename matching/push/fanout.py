@@ -11,6 +11,10 @@ never cut by the budget) and then writes, one committed batch at a time:
 * for "send now": ``notified_at`` and one :class:`PushDelivery` per enabled channel (dedupe
   key ``job:<id>``), plus the outbox event that sends them once the batch commits;
 * the running figures on the job's :class:`PushFanout` row, ``done`` at the end.
+
+Two runs for one job at once (two workers picking up a re-queued fan-out) meet at a unique
+key — the job's :class:`PushFanout` row or a graduate's :class:`PushMatch` — and the one that
+loses stops with ``already_running`` after rolling its batch back; the other finishes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobs_api.core.db import job_session, utcnow
@@ -54,7 +59,7 @@ class FanoutCandidate:
 @dataclass
 class FanoutReport:
     job_id: int
-    status: str = "done"  # done | already_done | not_published
+    status: str = "done"  # done | already_done | already_running | not_published
     candidates: int = 0
     matched: int = 0
     notified: int = 0
@@ -173,23 +178,33 @@ def fan_out(
     report = FanoutReport(job_id=job_id, candidates=len(candidates))
     reasons = {c.user_id: list(c.reasons) for c in candidates}
     offered = set(available_channels(settings))
-    with job_session(session_factory) as session:
-        job = session.get(Job, job_id)
-        if job is None or job.status != JobStatus.PUBLISHED:
-            report.status = "not_published"
-            return report
-        fanout = session.get(PushFanout, job_id)
-        if fanout is not None and fanout.status == "done":
-            report.status = "already_done"
-            return report
-        if fanout is None:
-            session.add(PushFanout(job_id=job_id, status="running", started_at=now))
-        message = job_message(session, job)
-        selections = plan(session, candidates, now, instant_budget=instant_budget)
+    try:
+        with job_session(session_factory) as session:
+            job = session.get(Job, job_id)
+            if job is None or job.status != JobStatus.PUBLISHED:
+                report.status = "not_published"
+                return report
+            fanout = session.get(PushFanout, job_id)
+            if fanout is not None and fanout.status == "done":
+                report.status = "already_done"
+                return report
+            if fanout is None:
+                session.add(PushFanout(job_id=job_id, status="running", started_at=now))
+            message = job_message(session, job)
+            selections = plan(session, candidates, now, instant_budget=instant_budget)
+    except IntegrityError:
+        report.status = "already_running"  # another run claimed the job after our read
+        return report
     for number, start in enumerate(range(0, len(selections), batch_size), start=1):
         batch = selections[start : start + batch_size]
-        with job_session(session_factory) as session:
-            _write_batch(session, job_id, batch, reasons, message, offered, now, report)
+        batch_report = FanoutReport(job_id=job_id)
+        try:
+            with job_session(session_factory) as session:
+                _write_batch(session, job_id, batch, reasons, message, offered, now, batch_report)
+        except IntegrityError:
+            report.status = "already_running"  # another run matched some of these meanwhile
+            return report
+        _add_counts(report, batch_report)
         if after_batch is not None:
             after_batch(number)
     with job_session(session_factory) as session:
@@ -214,6 +229,17 @@ def fan_out(
         fanout.status = "done"
         fanout.finished_at = utcnow()
     return report
+
+
+def _add_counts(report: FanoutReport, batch: FanoutReport) -> None:
+    """Count a committed batch (a rolled-back one must not be counted)."""
+    report.matched += batch.matched
+    report.notified += batch.notified
+    report.deferred += batch.deferred
+    report.skipped += batch.skipped
+    report.deliveries += batch.deliveries
+    for reason, count in batch.decisions.items():
+        report.decisions[reason] = report.decisions.get(reason, 0) + count
 
 
 def _write_batch(

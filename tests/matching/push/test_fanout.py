@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 from rq import SimpleWorker
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from jobs_api.core.container import Container
@@ -19,7 +19,7 @@ from jobs_api.inbox.models import InboxMessage
 from jobs_api.jobs.events import publish_jobs_changed
 from jobs_api.jobs.models import JobStatus
 from matching.indexing import index_graduates
-from matching.push.fanout import FanoutCandidate, fan_out
+from matching.push.fanout import FanoutCandidate, FanoutReport, fan_out
 from matching.push.models import DeliveryStatus, PushDelivery, PushFanout, PushMatch
 from matching.push.preferences import PreferencesIn, update_preferences
 from matching.push.tasks import CANDIDATE_SOURCE_KEY, fanout_job_id, run_fan_out
@@ -115,6 +115,55 @@ def test_crash_after_first_batch_resumes_without_duplicates(
     assert _count(db, PushDelivery) == 5
     assert _count(db, InboxMessage, InboxMessage.kind == "push.job_match") == 5
     assert sorted(db.scalars(select(InboxMessage.user_id))) == sorted(u.id for u in users)
+
+
+def _rival_run_at_first_flush_of(
+    container: Container, new_object: type, run: Callable[[], FanoutReport]
+) -> tuple[Callable[..., None], list[FanoutReport]]:
+    """A ``before_flush`` hook that runs a whole rival fan-out just before our run first
+    writes a ``new_object``: the interleaving of two workers that both read "nothing yet"."""
+    rival: list[FanoutReport] = []
+    armed = [True]
+
+    def hook(session: Session, *_: object) -> None:
+        if armed[0] and any(isinstance(o, new_object) for o in session.new):
+            armed[0] = False  # once: not again for the rival's own flushes
+            rival.append(run())
+
+    event.listen(container.session_factory, "before_flush", hook)
+    return hook, rival
+
+
+@pytest.mark.parametrize("collides_on", [PushFanout, PushMatch], ids=["claim", "batch"])
+def test_two_runs_at_once_notify_each_graduate_once(
+    db: Session, container: Container, graduate: MakeGraduate, outbox: Drain, collides_on: type
+) -> None:
+    users = [graduate() for _ in range(3)]
+    job = published_job(db)
+    db.commit()
+    candidates = _candidates([u.id for u in users])
+
+    def run() -> FanoutReport:
+        return fan_out(container.session_factory, container.settings, job.id, candidates, now=NOON)
+
+    hook, rival = _rival_run_at_first_flush_of(container, collides_on, run)
+    try:
+        ours = run()
+    finally:
+        event.remove(container.session_factory, "before_flush", hook)
+
+    assert (rival[0].status, rival[0].matched) == ("done", 3)
+    assert (ours.status, ours.matched, ours.notified, ours.deliveries) == (
+        "already_running",
+        0,
+        0,
+        0,
+    )
+    outbox()
+    assert _count(db, PushMatch) == 3 and _count(db, PushDelivery) == 3
+    assert _count(db, InboxMessage, InboxMessage.kind == "push.job_match") == 3
+    fanout = db.get(PushFanout, job.id)
+    assert fanout is not None and (fanout.status, fanout.matched) == ("done", 3)
 
 
 def test_quiet_hours_cap_and_priority_first(
