@@ -9,7 +9,8 @@ outbox handlers, the start-up repair job and ``gradmatch reembed``) and, for eac
   when another row anywhere holds a vector of that hash, copies it (the embedding cache);
   otherwise embeds it, all such texts of the call in one batch;
 * writes the row and adds the vector to the index, or, when the entity may not be matched,
-  removes it from the index.
+  removes it from the index;
+* for graduates, rewrites the provinces they want to work in (:mod:`matching.regions`).
 
 Who is in an index: jobs that are :func:`~matching.sources.recommendable_job_ids`
 (published, verified employer, still open); graduates that are
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from jobs_api.jobs.models import Job, JobStatus
 from matching.documents import JobDoc, ProfileDoc
+from matching.regions import replace_graduate_provinces
 from matching.runtime import MatchingRuntime
 from matching.sources import (
     load_job_docs,
@@ -224,6 +226,7 @@ def index_graduates(
         progress=progress,
     )
     report.deleted_rows = delete_rows(session, "graduate", leave)
+    replace_graduate_provinces(session, ids, {i: docs[i] for i in eligible})
     return report
 
 

@@ -9,6 +9,12 @@ again.
 ``kind`` is ``"job"`` (``entity_id`` = ``jobs.id``) or ``"graduate"`` (``entity_id`` =
 ``student_records.id``, whose ``GraduateProfile`` and account hang off the same record).
 Vectors are L2-normalised float16, little-endian, ``dimension * 2`` bytes.
+
+``MatchGraduateProvince`` says which provinces each indexed graduate wants to work in (from
+the profile's intended cities and provinces; none for "any city"). It is written with the
+graduate's vector (:func:`matching.indexing.index_graduates`) and lets a job's suggestions and
+push search the graduates of its own province too, not only the nearest of the whole country
+(:mod:`matching.regions`).
 """
 
 from __future__ import annotations
@@ -31,3 +37,15 @@ class MatchVector(Base):
     content_hash: Mapped[str] = mapped_column(String(64), comment="sha256 of model + text")
     vector: Mapped[bytes] = mapped_column(LargeBinary, comment="float16, L2-normalised")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class MatchGraduateProvince(Base):
+    __tablename__ = "match_graduate_provinces"
+    __table_args__ = (
+        Index("ix_match_graduate_provinces_province", "province_code", "student_record_id"),
+    )
+
+    student_record_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_code: Mapped[str] = mapped_column(
+        String(6), primary_key=True, comment="GB/T 2260 province code, e.g. 330000"
+    )

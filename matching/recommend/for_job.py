@@ -6,9 +6,10 @@
   facts with this employer; their own profile text is used only when it is not hidden, and
   vectors only when every applicant has one (a mixed ranking would favour the embedded).
 * :func:`suggest_candidates` (the contract push uses too) — the nearest graduates to the
-  job's query vector in the graduate vector index, kept only when they may be suggested for
-  ``purpose`` (:func:`.common.eligible_graduates_query`) and their degree meets the job's;
-  without a vector, graduates of the job's majors (or any) who opted in.
+  job's query vector in the graduate vector index, nationally and among those who want the
+  job's province, kept only when they may be suggested for ``purpose``
+  (:func:`.common.eligible_graduates_query`) and their degree meets the job's; without a
+  vector, graduates of the job's majors (or any) who opted in.
 * :func:`suggested_for_employer` — the employer's view of those: verified employers only,
   masked (张*), never the priority-group flags, and the read is audited.
 """
@@ -40,9 +41,11 @@ from matching.recommend.common import (
     registry_profiles,
     stack_vectors,
 )
-from matching.runtime import MatchingRuntime
+from matching.regions import provincial_allow_list
+from matching.runtime import MatchingRuntime, Vector
 from matching.scoring import ScoredMatch, rank_profiles_for_job
 from matching.sources import load_job_docs, load_profile_docs
+from matching.vector_index import VectorIndex
 
 MAX_APPLICANTS: Final = 2_000
 """Most applications one ranking reads (the newest)."""
@@ -229,6 +232,23 @@ def _eligible(
     return found
 
 
+def _nearest_graduates(
+    session: Session, index: VectorIndex, job: JobDoc, query_vector: Vector, k: int
+) -> list[int]:
+    """The ``k`` nearest graduates of the country, then the ``k`` nearest of those who want
+    the job's province (:mod:`matching.regions`): a national search alone can miss them."""
+    found = [hit.id for hit in index.search(query_vector, k)]
+    allowed = provincial_allow_list(session, job.city_code, index.count())
+    if allowed is not None:
+        seen = set(found)
+        found += [
+            hit.id
+            for hit in index.search(query_vector, k, include_ids=allowed)
+            if hit.id not in seen
+        ]
+    return found
+
+
 def suggestion_ranking(
     session: Session,
     runtime: MatchingRuntime,
@@ -246,8 +266,9 @@ def suggestion_ranking(
     nearest: list[int] | None = None
     if query_vector is not None:
         k = min(MAX_NEAREST, max(MIN_NEAREST, limit * NEAREST_FACTOR))
-        hits = maybe_unavailable(lambda: runtime.index("graduate").search(query_vector, k))
-        nearest = [hit.id for hit in hits] if hits is not None else None
+        nearest = maybe_unavailable(
+            lambda: _nearest_graduates(session, runtime.index("graduate"), job, query_vector, k)
+        )
     eligible = _eligible(session, job, nearest, purpose, exclude_applied)
     docs = load_profile_docs(session, eligible)
     ids = sorted(r for r in eligible if r in docs)

@@ -19,8 +19,10 @@ checks them):
   ids are not an error). Both are visible to the next ``search`` at once (closing a job or
   hiding a graduate who opted out must take effect immediately).
 * ``search`` returns at most ``k`` hits (fewer when the collection is smaller), never an id
-  in ``exclude_ids``. Approximate backends may miss a true neighbour (recall below 1), never
-  return a removed one.
+  in ``exclude_ids``, and with ``include_ids`` only ids of that allow-list (the nearest of a
+  subset, e.g. the graduates who want to work in one province; an empty list finds nothing).
+  Approximate backends may miss a true neighbour (recall below 1), never return a removed
+  one.
 """
 
 from __future__ import annotations
@@ -177,6 +179,12 @@ def validate_hashes(hashes: Iterable[int], count: int) -> IdArray:
     return result
 
 
+def _allow_list(include_ids: Iterable[int] | None) -> IdArray | None:
+    if include_ids is None:
+        return None
+    return np.unique(validate_ids(include_ids, field="include_ids"))
+
+
 def validate_k(k: int) -> int:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= MAX_K:
         raise VectorInputError(f"k 必须是 1 到 {MAX_K} 之间的整数", fields={"k": "range"})
@@ -239,33 +247,49 @@ class VectorIndex(ABC):
         """Forget ids (absent ones are ignored); return how many were stored."""
 
     def search_many(
-        self, vectors: Any, k: int, *, exclude_ids: Iterable[int] | None = None
+        self,
+        vectors: Any,
+        k: int,
+        *,
+        exclude_ids: Iterable[int] | None = None,
+        include_ids: Iterable[int] | None = None,
     ) -> list[list[VectorHit]]:
-        """The ``k`` nearest stored vectors of each query row, nearest first."""
+        """The ``k`` nearest stored vectors of each query row, nearest first (among
+        ``include_ids`` when given)."""
         queries = validate_vectors(vectors, self.dimension, field="vectors")
         if queries.shape[0] > MAX_QUERIES:
             raise VectorInputError(
                 f"一次最多 {MAX_QUERIES} 个查询向量", fields={"vectors": "too_many"}
             )
         return self._search_unit(
-            queries, validate_k(k), validate_ids(exclude_ids or (), field="exclude_ids")
+            queries,
+            validate_k(k),
+            validate_ids(exclude_ids or (), field="exclude_ids"),
+            _allow_list(include_ids),
         )
 
     def search(
-        self, vector: Any, k: int, *, exclude_ids: Iterable[int] | None = None
+        self,
+        vector: Any,
+        k: int,
+        *,
+        exclude_ids: Iterable[int] | None = None,
+        include_ids: Iterable[int] | None = None,
     ) -> list[VectorHit]:
-        """The ``k`` nearest stored vectors of one query vector, nearest first."""
+        """The ``k`` nearest stored vectors of one query vector, nearest first (among
+        ``include_ids`` when given)."""
         query = validate_vectors(vector, self.dimension, field="vector")
         if query.shape[0] != 1:
             raise VectorInputError("search 只接受一个查询向量", fields={"vector": "shape"})
         excluded = validate_ids(exclude_ids or (), field="exclude_ids")
-        return self._search_unit(query, validate_k(k), excluded)[0]
+        return self._search_unit(query, validate_k(k), excluded, _allow_list(include_ids))[0]
 
     @abstractmethod
     def _search_unit(
-        self, queries: FloatMatrix, k: int, exclude_ids: IdArray
+        self, queries: FloatMatrix, k: int, exclude_ids: IdArray, include_ids: IdArray | None
     ) -> list[list[VectorHit]]:
-        """``search_many`` on validated input: unit float32 rows, ``k`` in range, ids."""
+        """``search_many`` on validated input: unit float32 rows, ``k`` in range, ids
+        (``include_ids`` sorted and unique, ``None`` for no allow-list)."""
 
     @abstractmethod
     def count(self) -> int: ...

@@ -18,7 +18,9 @@ auto-create an index with dynamic mappings (the write recreates the index proper
 Every write ends with a refresh so that the next search sees it (closing a job must hide it
 at once); bulk loads should pass many vectors per ``add``. Searches are ``knn`` queries with
 ``num_candidates`` (default 200, at least ``k``) and an ``ids`` ``must_not`` filter for
-``exclude_ids`` (filtered inside the HNSW search, so ``k`` hits still come back). Scores come
+``exclude_ids`` and an ``ids`` filter for ``include_ids`` (filtered inside the HNSW search, so
+``k`` hits still come back; a filter that leaves few documents makes Elasticsearch search
+them exactly). Scores come
 back as ``(1 + cosine) / 2`` and are turned back into cosine. Network failures, timeouts and
 overload answers (429/502/503/504) become :class:`VectorIndexUnavailable`.
 """
@@ -286,10 +288,11 @@ class ElasticsearchVectorIndex(VectorIndex):
     # ----------------------------------------------------------------------- reads
 
     def _search_unit(
-        self, queries: FloatMatrix, k: int, exclude_ids: IdArray
+        self, queries: FloatMatrix, k: int, exclude_ids: IdArray, include_ids: IdArray | None
     ) -> list[list[VectorHit]]:
         excluded = [str(value) for value in exclude_ids.tolist()]
-        if queries.shape[0] == 0 or not self._index_exists():
+        included = None if include_ids is None else [str(v) for v in include_ids.tolist()]
+        if queries.shape[0] == 0 or included == [] or not self._index_exists():
             return [[] for _ in range(queries.shape[0])]
         candidates = min(MAX_NUM_CANDIDATES, max(self.num_candidates, k))
         searches: list[dict[str, Any]] = []
@@ -302,8 +305,13 @@ class ElasticsearchVectorIndex(VectorIndex):
             }
             if self.rescore_oversample:
                 knn["rescore_vector"] = {"oversample": self.rescore_oversample}
+            knn_filter: dict[str, Any] = {}
             if excluded:
-                knn["filter"] = {"bool": {"must_not": [{"ids": {"values": excluded}}]}}
+                knn_filter["must_not"] = [{"ids": {"values": excluded}}]
+            if included is not None:
+                knn_filter["filter"] = [{"ids": {"values": included}}]
+            if knn_filter:
+                knn["filter"] = {"bool": knn_filter}
             searches.append({"index": self.physical_name})
             searches.append({"knn": knn, "size": k, "_source": False})
         with _translated_errors():

@@ -324,24 +324,33 @@ class FaissVectorIndex(VectorIndex):
     # ----------------------------------------------------------------------- reads
 
     def _search_unit(
-        self, queries: FloatMatrix, k: int, exclude_ids: IdArray
+        self, queries: FloatMatrix, k: int, exclude_ids: IdArray, include_ids: IdArray | None
     ) -> list[list[VectorHit]]:
-        excluded = exclude_ids
+        kept: list[Any] = []  # selectors must outlive the search
         with self._lock:
             stored = self._ids.shape[0]
-            if stored == 0 or queries.shape[0] == 0:
+            allowed = stored if include_ids is None else self._count_stored(include_ids)
+            if allowed == 0 or queries.shape[0] == 0:
                 return [[] for _ in range(queries.shape[0])]
-            selector = (
-                faiss.IDSelectorNot(faiss.IDSelectorBatch(excluded)) if excluded.size else None
-            )
+            selector: Any = None
+            if exclude_ids.size:
+                kept.append(faiss.IDSelectorBatch(exclude_ids))
+                selector = faiss.IDSelectorNot(kept[-1])
+            if include_ids is not None:
+                kept.append(faiss.IDSelectorBatch(include_ids))
+                if selector is not None:
+                    kept.append(selector)
+                    selector = faiss.IDSelectorAnd(kept[-2], selector)
+                else:
+                    selector = kept[-1]
             if self.is_approximate:
                 params: Any = faiss.SearchParametersIVF()
-                params.nprobe = self.effective_nprobe() or 1
+                params.nprobe = self._nprobe_for_share(allowed / stored)
             else:
                 params = faiss.SearchParameters()
             if selector is not None:
                 params.sel = selector
-            scores, found = self._index.search(queries, min(k, stored), params=params)
+            scores, found = self._index.search(queries, min(k, allowed), params=params)
         return [
             [
                 VectorHit(hit_id, score)
@@ -350,6 +359,21 @@ class FaissVectorIndex(VectorIndex):
             ]
             for row_ids, row_scores in zip(found.tolist(), scores.tolist(), strict=True)
         ]
+
+    def _count_stored(self, ids: IdArray) -> int:
+        if ids.shape[0] == 0 or self._ids.shape[0] == 0:
+            return 0
+        return int(self._positions(ids)[1].sum())
+
+    def _nprobe_for_share(self, share: float) -> int:
+        """An allow-list that holds a ``share`` of the collection leaves that share of each
+        probed list: probe ``1 / share`` times more lists (all of them at worst) so that the
+        search still scans about as many allowed vectors as an unrestricted one."""
+        base = self.effective_nprobe() or 1
+        if share >= 1.0:
+            return base
+        nlist = self.nlist or base
+        return min(nlist, math.ceil(base / share))
 
     def count(self) -> int:
         with self._lock:

@@ -22,7 +22,8 @@ from jobs_api.reference.service import load_reference
 from matching.embeddings.base import Embedder, FloatMatrix, ProgressCallback
 from matching.embeddings.embedder import load_embedder
 from matching.indexing import index_graduates, index_jobs
-from matching.models import MatchVector
+from matching.models import MatchGraduateProvince, MatchVector
+from matching.regions import graduates_wanting
 from matching.runtime import MatchingRuntime
 from matching.store import stored_hashes
 from tests.factories.graduates import make_record
@@ -225,6 +226,30 @@ def test_graduate_with_consent_is_indexed_and_leaves_on_withdrawal(
     assert gone.removed == 1
     assert runtime.index("graduate").contains([record_id]) == [False]
     assert vector_rows(session, "graduate") == set()  # derived data goes with the consent
+
+
+def test_the_provinces_a_graduate_wants_follow_the_profile_and_the_consent(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    record_id, user = make_matchable_graduate(session, container.settings)
+    anywhere, _ = make_matchable_graduate(session, container.settings, skills=["Go"])
+    profiles = {p.student_record_id: p for p in session.scalars(select(GraduateProfile))}
+    profiles[anywhere].intended_city_codes = []
+    session.flush()
+    index_graduates(session, runtime, [record_id, anywhere])
+    assert graduates_wanting(session, "330000") == [record_id]  # 杭州 330100 is in 浙江
+
+    profiles[record_id].intended_city_codes = ["110105", "320000", "440300", "xx"]
+    session.flush()
+    index_graduates(session, runtime, [record_id])
+    assert graduates_wanting(session, "330000") == []
+    wanted = {code: graduates_wanting(session, code) for code in ("110000", "320000", "440000")}
+    assert wanted == {"110000": [record_id], "320000": [record_id], "440000": [record_id]}
+
+    withdraw_consent(session, user.id, ConsentPurpose.PROFILE_MATCHING)
+    session.flush()
+    index_graduates(session, runtime, [record_id])
+    assert session.scalars(select(MatchGraduateProvince)).all() == []
 
 
 def test_deleted_account_leaves_the_index_a_hidden_profile_stays(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from jobs_api.employers.models import VerificationStatus
 from jobs_api.graduates.consent import withdraw_consent
 from jobs_api.graduates.models import ConsentPurpose, Visibility
 from jobs_api.jobs.errors import JobNotFound
+from matching.recommend.common import Purpose
 from matching.recommend.service import (
     rank_applicants,
     suggest_candidates,
@@ -95,6 +97,28 @@ def test_suggestions_keep_only_graduates_who_may_be_shown(
     }
     # push needs the push consent, not the employers' one nor a visible profile
     assert for_push == {shown.record_id, withdrew.record_id, applied_only.record_id}
+
+
+@pytest.mark.parametrize("purpose", ["share_with_employers", "push_notifications"])
+def test_graduates_who_want_the_job_province_are_found_past_the_national_nearest(
+    session: Session, container: Container, runtime: MatchingRuntime, purpose: Purpose
+) -> None:
+    settings = container.settings
+    job = make_posting(session, make_employer(session), city_code="330100")
+    nearby = make_graduate(session, settings, name="张伟", cities=("330200",))  # 宁波, 浙江
+    far = make_graduate(session, settings, name="李娜", cities=("440300",))  # 深圳
+    index_everything(
+        session, container, runtime, jobs=[job], record_ids=[nearby.record_id, far.record_id]
+    )
+    # A national crowd nearer to the job than anyone real (more than the search's k).
+    query = runtime.query_vector_for_job(session, job.id)
+    assert query is not None
+    crowd = range(10_000_000, 10_000_000 + 1_200)
+    runtime.index("graduate").add(crowd, np.tile(query, (len(crowd), 1)), [1] * len(crowd))
+
+    found = suggest_candidates(session, runtime, job.id, limit=1_000, purpose=purpose)
+
+    assert {c.student_record_id for c in found} == {nearby.record_id}
 
 
 def test_withdrawing_profile_matching_removes_a_graduate_from_every_suggestion(

@@ -162,6 +162,25 @@ def test_exclude_ids_are_never_returned_and_k_is_still_filled(jobs: VectorIndex)
     assert [ids_of(hits) for hits in answers] == [[1, 4], [1, 4]]
 
 
+def test_include_ids_search_only_that_subset_and_still_fill_k(jobs: VectorIndex) -> None:
+    assert ids_of(jobs.search(QUERY, 2, include_ids=[4, 3, 99])) == [3, 4]
+    assert ids_of(jobs.search(QUERY, 1, include_ids={2, 4})) == [2]
+    answers = jobs.search_many([QUERY, JOBS[4]], 5, include_ids=[1, 4])
+    assert [ids_of(hits) for hits in answers] == [[1, 4], [4, 1]]
+
+
+def test_include_and_exclude_ids_combine(jobs: VectorIndex) -> None:
+    hits = jobs.search(QUERY, 5, include_ids=[1, 2, 3], exclude_ids=[2])
+
+    assert ids_of(hits) == [1, 3]
+
+
+def test_an_empty_or_unknown_allow_list_finds_nothing(jobs: VectorIndex) -> None:
+    assert jobs.search(QUERY, 3, include_ids=[]) == []
+    assert jobs.search(QUERY, 3, include_ids=[98, 99]) == []
+    assert jobs.search_many([QUERY, QUERY], 3, include_ids=[]) == [[], []]
+
+
 def test_contains_and_ids_with_hashes_describe_what_is_stored(jobs: VectorIndex) -> None:
     assert jobs.contains([4, 5, 1]) == [True, False, True]
     assert sorted(jobs.ids_with_hashes()) == [(job, content_hash(str(job))) for job in JOBS]
@@ -310,6 +329,8 @@ def test_a_wrong_dimension_is_a_clear_validation_error(
         (lambda index: index.search(QUERY, True), "k"),
         (lambda index: index.search([QUERY, QUERY], 1), "vector"),
         (lambda index: index.search(QUERY, 1, exclude_ids=[-5]), "exclude_ids"),
+        (lambda index: index.search(QUERY, 1, include_ids=[2**63]), "include_ids"),
+        (lambda index: index.search_many([QUERY], 1, include_ids=["1"]), "include_ids"),
         (lambda index: index.remove(["x"]), "ids"),
         (lambda index: index.contains([-1]), "ids"),
     ],

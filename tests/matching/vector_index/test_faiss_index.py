@@ -133,6 +133,28 @@ def test_searches_scan_about_four_thousand_vectors_unless_nprobe_is_set(
     assert FaissVectorIndex(tmp_path, "jobs", DIMENSION, scan_target=100, min_nprobe=16)
 
 
+def test_a_small_allow_list_on_the_ivf_index_probes_more_lists_and_keeps_recall(
+    tmp_path: Path,
+) -> None:
+    # 2 % of the collection allowed (one province's graduates of a national pool): probing
+    # the usual lists would leave ~2 % of the scanned vectors, far fewer than k.
+    data = clustered(20_000, seed=13)
+    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=10_000, nprobe=8)
+    index.add(range(20_000), data, [0] * 20_000)
+    allowed = np.arange(0, 20_000, 50)  # 400 ids
+    queries = clustered(20, seed=14)
+    exact = faiss.IndexFlatIP(DIMENSION)
+    exact.add(data[allowed])
+    _, truth = exact.search(queries, 20)
+
+    found = 0
+    for query, expected in zip(queries, truth, strict=True):
+        hits = index.search(query, 20, include_ids=allowed.tolist())
+        assert len(hits) == 20 and {hit.id % 50 for hit in hits} == {0}
+        found += len({hit.id for hit in hits} & set(allowed[expected].tolist()))
+    assert found / (20 * len(queries)) >= 0.9
+
+
 def test_files_are_named_after_the_prefixed_collection_and_old_generations_go(
     tmp_path: Path,
 ) -> None:
