@@ -12,6 +12,10 @@ Stages, each timed:
   largest k: what ``suggest_candidates`` can ask for), and, as the baseline in the same run,
   the exact top-N by brute force (float32 inner products over all 1 M, ``argpartition``)
   for the larger fan-out sizes; recall of the index's top 1,000 against the exact top 1,000;
+* **provincial**: each graduate wants one province (31, skewed: :func:`province_shares`); for
+  the smallest, a middling and the largest one, how many of the national top 1,000 want it, and
+  the top 1,000 among those who do (``include_ids``, the search ``matching.regions`` adds):
+  its time and recall against the exact top 1,000 of the province;
 * **fan-out** (:func:`matching.push.fanout.fan_out`) into a fresh database per size (SQLite
   file; PostgreSQL with ``--database-url``): consent filter, settings and today's counts,
   selection (priority groups first, per-job instant budget), then ``PushMatch`` rows, one
@@ -87,6 +91,54 @@ def exact_top(data: np.ndarray[Any, Any], query: np.ndarray[Any, Any], n: int) -
     top = np.argpartition(-scores, n)[:n]
     order = top[np.argsort(-scores[top])]
     return order, scores[order]
+
+
+PROVINCES = 31
+
+
+def province_shares(count: int = PROVINCES) -> np.ndarray[Any, Any]:
+    """Skewed like graduates' destinations: Zipf weights, the largest province ≈ 12.5 %, the
+    smallest ≈ 1.6 % (independent of the profile vectors)."""
+    weights = 1.0 / np.arange(1, count + 1) ** 0.6
+    return np.asarray(weights / weights.sum())
+
+
+def provincial_search(
+    index: FaissVectorIndex,
+    data: np.ndarray[Any, Any],
+    job_vector: np.ndarray[Any, Any],
+    national: set[int],
+    seed: int,
+) -> dict[str, Any]:
+    """What the search among the graduates who want the job's province adds
+    (``matching.regions``): for the smallest, a middling and the largest province, how many of the
+    national top 1,000 want it, and the provincial top 1,000 (``include_ids``): its time
+    (median of 5) and recall against the exact top 1,000 of that province."""
+    shares = province_shares()
+    wanted = np.random.default_rng(seed).choice(PROVINCES, size=data.shape[0], p=shares)
+    picks = {
+        "smallest": PROVINCES - 1,
+        "middling": int(np.argmin(np.abs(shares - 0.04))),
+        "largest": 0,
+    }
+    found: dict[str, Any] = {}
+    for label, province in picks.items():
+        allowed = np.flatnonzero(wanted == province).astype(np.int64)
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            hits = index.search(job_vector, MAX_K, include_ids=allowed)
+            timings.append((time.perf_counter() - started) * 1000)
+        exact, _ = exact_top(data[allowed], job_vector, MAX_K)
+        truth = {int(i) for i in allowed[exact]}
+        found[label] = {
+            "share": round(allowed.shape[0] / data.shape[0], 4),
+            "graduates_wanting": int(allowed.shape[0]),
+            "in_national_top_1000": len(national & set(allowed.tolist())),
+            "provincial_top_1000_ms": round(float(np.median(timings)), 1),
+            "provincial_recall_at_1000": round(len(truth & {h.id for h in hits}) / MAX_K, 4),
+        }
+    return found
 
 
 def seed_database(engine: Engine, user_ids: list[int], rng: np.random.Generator) -> int:
@@ -290,6 +342,11 @@ def main() -> None:
     figures["score_quantiles"] = {
         f"top{n}": round(float(exact_scores[n - 1]), 4) for n in (100, 1000, sizes[-1])
     }
+    console.print("provincial searches ...")
+    figures["provincial"] = provincial_search(
+        index, data, job_vector, {h.id for h in hits}, args.seed
+    )
+    console.print(figures["provincial"])
     del data
     rng = np.random.default_rng(args.seed)
     gateway = ThreadingHTTPServer(("127.0.0.1", 0), _Gateway)

@@ -26,6 +26,9 @@ Choice of index structure (issue 7 §2 and §6; measured in ``bench/bench_vector
   at least ``min_nprobe`` (16): 16 of 4 096 lists at 1 M vectors, where the benchmark
   measured recall@20 ≈ 0.98 against exact search; smaller collections, whose clusters spread
   over relatively more lists, probe a larger share (41 of 1 024 at 100 k) at no real cost.
+  A search for many hits scans at least ``SCAN_PER_HIT`` (8) vectors per hit (a top 1,000
+  probes 33 lists at 1 M), and a search restricted to an allow-list (``include_ids``)
+  probes ``1 / share`` times more lists, so that it scans as many allowed vectors.
   A bulk load (one ``add`` with every vector, as ``reconcile`` and the benchmark do) trains
   once, on all of them. Retraining happens a handful of times in a collection's
   life (10 k, 40 k, 160 k, 640 k, ...) and blocks that one ``add`` (about 4 minutes for
@@ -78,6 +81,9 @@ from matching.vector_index.files import fsync_directory, replace_atomically
 KIND = "faiss"
 FORMAT_VERSION = 1
 DEFAULT_EXACT_LIMIT = 10_000
+SCAN_PER_HIT = 8
+"""Vectors scanned per hit asked for, at least: the top 1,000 of 1 M scanned 4,000 vectors
+at recall 0.93-0.97, 8,000 at 0.98-0.99 (bench/bench_push_fanout.py)."""
 DEFAULT_RETRAIN_GROWTH = 4.0
 DEFAULT_SCAN_TARGET = 4_000
 DEFAULT_MIN_NPROBE = 16
@@ -345,7 +351,7 @@ class FaissVectorIndex(VectorIndex):
                     selector = kept[-1]
             if self.is_approximate:
                 params: Any = faiss.SearchParametersIVF()
-                params.nprobe = self._nprobe_for_share(allowed / stored)
+                params.nprobe = self._nprobe_for(k, allowed / stored)
             else:
                 params = faiss.SearchParameters()
             if selector is not None:
@@ -365,15 +371,19 @@ class FaissVectorIndex(VectorIndex):
             return 0
         return int(self._positions(ids)[1].sum())
 
-    def _nprobe_for_share(self, share: float) -> int:
-        """An allow-list that holds a ``share`` of the collection leaves that share of each
-        probed list: probe ``1 / share`` times more lists (all of them at worst) so that the
-        search still scans about as many allowed vectors as an unrestricted one."""
-        base = self.effective_nprobe() or 1
-        if share >= 1.0:
-            return base
-        nlist = self.nlist or base
-        return min(nlist, math.ceil(base / share))
+    def _nprobe_for(self, k: int, share: float) -> int:
+        """Lists probed by a search for ``k`` hits among a ``share`` of the collection: enough
+        to scan about ``max(scan_target, SCAN_PER_HIT × k)`` vectors of that share (a top
+        1,000 needs more candidates than a top 20), all lists at worst. A configured
+        ``nprobe`` is kept for the whole collection and scaled by the share."""
+        nlist = self.nlist or 1
+        if self.nprobe is not None:
+            base = min(nlist, self.nprobe)
+        else:
+            count = max(int(self._ids.shape[0]), 1)
+            scan = max(self.scan_target, SCAN_PER_HIT * k)
+            base = max(self.min_nprobe, round(scan * nlist / count))
+        return min(nlist, math.ceil(base / max(share, 1e-12)))
 
     def count(self) -> int:
         with self._lock:

@@ -133,6 +133,15 @@ def test_searches_scan_about_four_thousand_vectors_unless_nprobe_is_set(
     assert FaissVectorIndex(tmp_path, "jobs", DIMENSION, scan_target=100, min_nprobe=16)
 
 
+def test_a_search_for_many_hits_scans_more_lists(tmp_path: Path) -> None:
+    # scanning 4,000 vectors for a top 1,000 here gives recall 0.94; 8 per hit gives 0.98
+    data = clustered(60_000, seed=15, clusters=1_000)
+    index = FaissVectorIndex(tmp_path, "jobs", DIMENSION, exact_limit=10_000)
+    index.add(range(60_000), data, [0] * 60_000)
+
+    assert recall_at(index, data, clustered(10, seed=16, clusters=1_000), 1_000) >= 0.96
+
+
 def test_a_small_allow_list_on_the_ivf_index_probes_more_lists_and_keeps_recall(
     tmp_path: Path,
 ) -> None:
