@@ -28,7 +28,7 @@ Choice of index structure (issue 7 §2 and §6; measured in ``bench/bench_vector
   over relatively more lists, probe a larger share (41 of 1 024 at 100 k) at no real cost.
   A search for many hits scans at least ``SCAN_PER_HIT`` (8) vectors per hit (a top 1,000
   probes 33 lists at 1 M), and a search restricted to an allow-list (``include_ids``)
-  probes ``1 / share`` times more lists, so that it scans as many allowed vectors.
+  probes ``2 / share`` times more lists (the nearest allowed vectors lie farther out).
   A bulk load (one ``add`` with every vector, as ``reconcile`` and the benchmark do) trains
   once, on all of them. Retraining happens a handful of times in a collection's
   life (10 k, 40 k, 160 k, 640 k, ...) and blocks that one ``add`` (about 4 minutes for
@@ -84,6 +84,10 @@ DEFAULT_EXACT_LIMIT = 10_000
 SCAN_PER_HIT = 8
 """Vectors scanned per hit asked for, at least: the top 1,000 of 1 M scanned 4,000 vectors
 at recall 0.93-0.97, 8,000 at 0.98-0.99 (bench/bench_push_fanout.py)."""
+ALLOW_LIST_SCAN_FACTOR = 2
+"""The nearest vectors of an allow-list lie farther out than those of the whole collection,
+spread over more lists: scanning ``1 / share`` times more lists left the top 1,000 of 1 M at
+recall 0.93-0.99, twice that at 0.99-0.997 (16-57 -> 22-59 ms; bench/bench_push_fanout.py)."""
 DEFAULT_RETRAIN_GROWTH = 4.0
 DEFAULT_SCAN_TARGET = 4_000
 DEFAULT_MIN_NPROBE = 16
@@ -374,8 +378,9 @@ class FaissVectorIndex(VectorIndex):
     def _nprobe_for(self, k: int, share: float) -> int:
         """Lists probed by a search for ``k`` hits among a ``share`` of the collection: enough
         to scan about ``max(scan_target, SCAN_PER_HIT × k)`` vectors of that share (a top
-        1,000 needs more candidates than a top 20), all lists at worst. A configured
-        ``nprobe`` is kept for the whole collection and scaled by the share."""
+        1,000 needs more candidates than a top 20), and ``ALLOW_LIST_SCAN_FACTOR`` times that
+        for a share below 1; all lists at worst. A configured ``nprobe`` is kept for the
+        whole collection and scaled like that for a share."""
         nlist = self.nlist or 1
         if self.nprobe is not None:
             base = min(nlist, self.nprobe)
@@ -383,7 +388,9 @@ class FaissVectorIndex(VectorIndex):
             count = max(int(self._ids.shape[0]), 1)
             scan = max(self.scan_target, SCAN_PER_HIT * k)
             base = max(self.min_nprobe, round(scan * nlist / count))
-        return min(nlist, math.ceil(base / max(share, 1e-12)))
+        if share >= 1.0:
+            return min(nlist, base)
+        return min(nlist, math.ceil(ALLOW_LIST_SCAN_FACTOR * base / max(share, 1e-12)))
 
     def count(self) -> int:
         with self._lock:

@@ -17,6 +17,7 @@ from jobs_api.employers.models import VerificationStatus
 from jobs_api.graduates.consent import withdraw_consent
 from jobs_api.graduates.models import ConsentPurpose, Visibility
 from jobs_api.jobs.errors import JobNotFound
+from matching.embeddings.base import Embedder
 from matching.recommend.common import Purpose
 from matching.recommend.service import (
     rank_applicants,
@@ -101,9 +102,12 @@ def test_suggestions_keep_only_graduates_who_may_be_shown(
 
 @pytest.mark.parametrize("purpose", ["share_with_employers", "push_notifications"])
 def test_graduates_who_want_the_job_province_are_found_past_the_national_nearest(
-    session: Session, container: Container, runtime: MatchingRuntime, purpose: Purpose
+    session: Session, container: Container, model: Embedder, platform: str, purpose: Purpose
 ) -> None:
     settings = container.settings
+    if platform == "servers":  # the Elasticsearch vector index, end to end
+        settings = settings.model_copy(update={"vector_index_url": settings.elasticsearch_url})
+    runtime = MatchingRuntime(settings, embedder=model, autosave=False)
     job = make_posting(session, make_employer(session), city_code="330100")
     nearby = make_graduate(session, settings, name="张伟", cities=("330200",))  # 宁波, 浙江
     far = make_graduate(session, settings, name="李娜", cities=("440300",))  # 深圳
@@ -117,6 +121,7 @@ def test_graduates_who_want_the_job_province_are_found_past_the_national_nearest
     runtime.index("graduate").add(crowd, np.tile(query, (len(crowd), 1)), [1] * len(crowd))
 
     found = suggest_candidates(session, runtime, job.id, limit=1_000, purpose=purpose)
+    runtime.close()
 
     assert {c.student_record_id for c in found} == {nearby.record_id}
 
