@@ -15,7 +15,8 @@ Stages, each timed:
 * **provincial**: each graduate wants one province (31, skewed: :func:`province_shares`); for
   the smallest, a middling and the largest one, how many of the national top 1,000 want it, and
   the top 1,000 among those who do (``include_ids``, the search ``matching.regions`` adds):
-  its time and recall against the exact top 1,000 of the province;
+  its time and recall against the exact top 1,000 of the province; and the time to read each
+  such allow-list from ``match_graduate_provinces`` (1 M rows, one per graduate);
 * **fan-out** (:func:`matching.push.fanout.fan_out`) into a fresh database per size (SQLite
   file; PostgreSQL with ``--database-url``): consent filter, settings and today's counts,
   selection (priority groups first, per-job instant budget), then ``PushMatch`` rows, one
@@ -59,9 +60,11 @@ from jobs_api.identity.models import User
 from jobs_api.inbox.models import InboxMessage
 from jobs_api.jobs.models import Job, JobStatus
 from jobs_api.reference.service import load_reference
+from matching.models import MatchGraduateProvince
 from matching.push.delivery import send_due
 from matching.push.fanout import DEFAULT_INSTANT_BUDGET, FanoutCandidate, fan_out
 from matching.push.models import NotificationPreference, PushDelivery, PushMatch
+from matching.regions import provincial_allow_list
 from matching.vector_index.base import MAX_K
 from matching.vector_index.faiss_index import FaissVectorIndex
 
@@ -103,6 +106,58 @@ def province_shares(count: int = PROVINCES) -> np.ndarray[Any, Any]:
     return np.asarray(weights / weights.sum())
 
 
+def wanted_provinces(graduates: int, seed: int) -> np.ndarray[Any, Any]:
+    """The province (0..30) each graduate wants."""
+    return np.random.default_rng(seed).choice(PROVINCES, size=graduates, p=province_shares())
+
+
+def picked_provinces() -> dict[str, int]:
+    shares = province_shares()
+    return {
+        "smallest": PROVINCES - 1,
+        "middling": int(np.argmin(np.abs(shares - 0.04))),
+        "largest": 0,
+    }
+
+
+def province_code(province: int) -> str:
+    return f"{11 + province:02d}0000"
+
+
+def allow_list_reads(
+    database_url: str | None, work: Path, graduates: int, seed: int
+) -> dict[str, Any]:
+    """``matching.regions.provincial_allow_list`` over one ``match_graduate_provinces`` row
+    per graduate (the province it wants): time to read each picked province's allow-list
+    (median of 5)."""
+    engine = build_engine(database_url or f"sqlite:///{work / 'provinces.db'}")
+    upgrade_schema(engine)
+    wanted = wanted_provinces(graduates, seed)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM match_graduate_provinces"))
+        for start in range(0, graduates, 100_000):
+            conn.execute(
+                insert(MatchGraduateProvince),
+                [
+                    {"student_record_id": start + i, "province_code": province_code(int(p))}
+                    for i, p in enumerate(wanted[start : start + 100_000])
+                ],
+            )
+    found: dict[str, Any] = {}
+    sessions = build_session_factory(engine)
+    for label, province in picked_provinces().items():
+        timings = []
+        for _ in range(5):
+            with sessions() as session:
+                started = time.perf_counter()
+                allowed = provincial_allow_list(session, province_code(province), graduates)
+                timings.append((time.perf_counter() - started) * 1000)
+        assert allowed is not None and len(allowed) == int((wanted == province).sum())
+        found[label] = {"ids": len(allowed), "read_ms": round(float(np.median(timings)), 1)}
+    engine.dispose()
+    return found
+
+
 def provincial_search(
     index: FaissVectorIndex,
     data: np.ndarray[Any, Any],
@@ -114,15 +169,9 @@ def provincial_search(
     (``matching.regions``): for the smallest, a middling and the largest province, how many of the
     national top 1,000 want it, and the provincial top 1,000 (``include_ids``): its time
     (median of 5) and recall against the exact top 1,000 of that province."""
-    shares = province_shares()
-    wanted = np.random.default_rng(seed).choice(PROVINCES, size=data.shape[0], p=shares)
-    picks = {
-        "smallest": PROVINCES - 1,
-        "middling": int(np.argmin(np.abs(shares - 0.04))),
-        "largest": 0,
-    }
+    wanted = wanted_provinces(data.shape[0], seed)
     found: dict[str, Any] = {}
-    for label, province in picks.items():
+    for label, province in picked_provinces().items():
         allowed = np.flatnonzero(wanted == province).astype(np.int64)
         timings = []
         for _ in range(5):
@@ -370,6 +419,11 @@ def main() -> None:
     gateway.shutdown()
     gateway.server_close()
     figures["runs"] = runs
+    console.print("provincial allow-lists from the database ...")
+    figures["provincial_allow_list_reads"] = allow_list_reads(
+        args.database_url or None, work, args.graduates, args.seed
+    )
+    console.print(figures["provincial_allow_list_reads"])
     figures["peak_rss_mib"] = peak_rss_mib()
     path = write_results(NAME, _merge(NAME, figures))
     console.print(f"[green]wrote {path}[/]")
