@@ -83,26 +83,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_match_vectors_content_hash", ["content_hash"], unique=False)
 
     op.create_table(
-        "match_graduate_provinces",
-        sa.Column("student_record_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "province_code",
-            sa.String(length=6),
-            nullable=False,
-            comment="GB/T 2260 province code, e.g. 330000",
-        ),
-        sa.PrimaryKeyConstraint(
-            "student_record_id", "province_code", name=op.f("pk_match_graduate_provinces")
-        ),
-    )
-    with op.batch_alter_table("match_graduate_provinces", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_match_graduate_provinces_province",
-            ["province_code", "student_record_id"],
-            unique=False,
-        )
-
-    op.create_table(
         "outbox_events",
         sa.Column(
             "id",
@@ -1981,10 +1961,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_events_due")
 
     op.drop_table("outbox_events")
-    with op.batch_alter_table("match_graduate_provinces", schema=None) as batch_op:
-        batch_op.drop_index("ix_match_graduate_provinces_province")
-
-    op.drop_table("match_graduate_provinces")
     with op.batch_alter_table("match_vectors", schema=None) as batch_op:
         batch_op.drop_index("ix_match_vectors_content_hash")
 
