@@ -52,8 +52,10 @@ from jobs_api.reference.service import load_reference
 from jobs_api.registry.models import StudentRecord
 from jobs_api.universities.models import University
 from matching.embeddings.embedder import load_embedder
+from matching.models import MatchGraduateProvince
 from matching.recommend.for_graduate import recommend_for_graduate
 from matching.recommend.for_job import suggest_candidates
+from matching.regions import province_of
 from matching.runtime import MatchingRuntime
 from matching.sources import load_job_docs, load_profile_docs
 from matching.store import StoredVector, content_hash, index_hash, pack, upsert
@@ -214,6 +216,14 @@ def build(session: Session, args: argparse.Namespace, runtime: MatchingRuntime) 
             }
         )
     _insert(session, GraduateProfile, profiles)
+    _insert(  # what index_graduates writes with each vector (matching.regions)
+        session,
+        MatchGraduateProvince,
+        [
+            {"student_record_id": r, "province_code": province_of(CITIES[n % len(CITIES)])}
+            for n, r in enumerate(record_ids)
+        ],
+    )
     _insert(
         session,
         ConsentRecord,
