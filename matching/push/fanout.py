@@ -9,7 +9,8 @@ never cut by the budget) and then writes, one committed batch at a time:
 * a :class:`PushMatch` per graduate (unique per graduate and job: a re-run adds nothing, and a
   run that crashed after some batches resumes with the graduates not matched yet);
 * for "send now": ``notified_at`` and one :class:`PushDelivery` per enabled channel (dedupe
-  key ``job:<id>``), plus the outbox event that sends them once the batch commits;
+  key ``job:<id>``; the text says why this graduate gets it: :func:`personal_message`), plus
+  the outbox event that sends them once the batch commits;
 * the running figures on the job's :class:`PushFanout` row, ``done`` at the end.
 
 Two runs for one job at once (two workers picking up a re-queued fan-out) meet at a unique
@@ -82,6 +83,25 @@ def job_message(session: Session, job: Job) -> dict[str, Any]:
         "body_zh": f"{name} · {where} · {salary}",
         "body_en": f"{name} · {where} · {salary}",
         "link": f"/jobs/{job.id}",
+    }
+
+
+WHY_LISTED = 3
+"""Matched reasons an alert names (the first ones: the ranking's order)."""
+
+
+def personal_message(message: dict[str, Any], reasons: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``message`` with why this graduate gets it: the first matched reasons of the ranking
+    (推荐理由：专业对口；城市符合：杭州), nothing added when none matched."""
+    matched = [r for r in reasons if r.get("matched") and r.get("text_zh")][:WHY_LISTED]
+    if not matched:
+        return message
+    why_zh = "；".join(str(r["text_zh"]) for r in matched)
+    why_en = "; ".join(str(r.get("text_en") or r["text_zh"]) for r in matched)
+    return {
+        **message,
+        "body_zh": f"{message['body_zh']}\n推荐理由：{why_zh}",
+        "body_en": f"{message['body_en']}\nWhy: {why_en}",
     }
 
 
@@ -279,6 +299,7 @@ def _write_batch(
             report.deferred += 1
             continue
         report.notified += 1
+        payload = personal_message(message, reasons.get(candidate.user_id, []))
         for channel in candidate.preferences.channels:
             if channel not in offered:
                 continue
@@ -289,7 +310,7 @@ def _write_batch(
                     kind="job_match",
                     dedupe_key=f"job:{job_id}",
                     job_ids=[job_id],
-                    payload=message,
+                    payload=payload,
                     priority_group=candidate.priority_group,
                     created_at=now,
                 )

@@ -53,7 +53,12 @@ def candidates_from_fits(fits: Iterable[CandidateFit]) -> list[FanoutCandidate]:
                 score=float(fit.score),
                 priority_group=bool(fit.priority_group),
                 reasons=tuple(
-                    {"code": r.code, "matched": r.matched, "text_zh": r.text_zh}
+                    {
+                        "code": r.code,
+                        "matched": r.matched,
+                        "text_zh": r.text_zh,
+                        "text_en": r.text_en,
+                    }
                     for r in fit.match.reasons
                 ),
             )

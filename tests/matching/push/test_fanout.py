@@ -19,7 +19,7 @@ from jobs_api.inbox.models import InboxMessage
 from jobs_api.jobs.events import publish_jobs_changed
 from jobs_api.jobs.models import JobStatus
 from matching.indexing import index_graduates
-from matching.push.fanout import FanoutCandidate, FanoutReport, fan_out
+from matching.push.fanout import FanoutCandidate, FanoutReport, fan_out, personal_message
 from matching.push.models import DeliveryStatus, PushDelivery, PushFanout, PushMatch
 from matching.push.preferences import PreferencesIn, update_preferences
 from matching.push.tasks import CANDIDATE_SOURCE_KEY, fanout_job_id, run_fan_out
@@ -265,6 +265,10 @@ def test_recommender_suggestions_feed_the_fan_out(
     ).one()
     profile.skills = ["Java", "MySQL"]
     profile.intended_city_codes = ["330100"]
+    # no quiet hours: the run uses the clock, and the alert itself is checked below
+    update_preferences(
+        db, with_consents.id, PreferencesIn(quiet_start_minute=None, quiet_end_minute=None)
+    )
     job = published_job(db)
     db.flush()
     assert with_consents.student_record_id is not None
@@ -276,3 +280,32 @@ def test_recommender_suggestions_feed_the_fan_out(
     assert (match.user_id, match.priority_group) == (with_consents.id, True)
     assert match.score > 0 and match.reasons
     assert push_only.id not in db.scalars(select(PushDelivery.user_id)).all()
+    outbox()
+    alert = db.scalars(select(InboxMessage).where(InboxMessage.kind == "push.job_match")).one()
+    first_line, why = alert.body_zh.split("\n")
+    assert "杭州" in first_line and why.startswith("推荐理由：")
+    matched = [r["text_zh"] for r in match.reasons if r["matched"]]
+    assert why.removeprefix("推荐理由：").split("；") == matched[:3]
+    assert alert.body_en.split("\n")[1].startswith("Why: ")
+
+
+def test_an_alert_names_at_most_three_matched_reasons() -> None:
+    message = {
+        "title_zh": "新职位推荐：会计",
+        "body_zh": "某公司 · 杭州 · 8-12K",
+        "body_en": "A · B",
+    }
+    reasons = [
+        {"code": "major", "matched": True, "text_zh": "专业对口", "text_en": "Major fits"},
+        {"code": "city", "matched": False, "text_zh": "不在意向城市", "text_en": "Not wanted"},
+        {"code": "degree", "matched": True, "text_zh": "学历符合", "text_en": ""},
+        {"code": "skills", "matched": True, "text_zh": "技能：Excel", "text_en": "Skills: Excel"},
+        {"code": "salary", "matched": True, "text_zh": "薪资符合", "text_en": "Salary fits"},
+    ]
+
+    personal = personal_message(message, reasons)
+
+    assert personal["body_zh"] == "某公司 · 杭州 · 8-12K\n推荐理由：专业对口；学历符合；技能：Excel"
+    assert personal["body_en"] == "A · B\nWhy: Major fits; 学历符合; Skills: Excel"
+    assert personal["title_zh"] == message["title_zh"]
+    assert personal_message(message, reasons[1:2]) == message  # nothing matched: as it was
