@@ -1,10 +1,13 @@
-"""Which provinces each indexed graduate wants to work in, and who wants a given province.
+"""Local allow-lists for the vector searches: who wants a job's province, which jobs are where
+a graduate wants to work.
 
-Nearest-neighbour search over a national pool ranks graduates by cosine alone: for a job in
-one city, the 1,000 nearest of millions may hold few of the graduates who want to work there,
-and the city signal then drops most of those found. A job's suggestions and push therefore
-also search among the graduates who want the job's province (:func:`provincial_allow_list`,
-passed to ``VectorIndex.search(include_ids=...)``).
+Nearest-neighbour search over a national pool ranks by cosine alone. For a job in one city,
+the 1,000 nearest graduates of millions may hold few who want to work there; for a graduate
+who wants Hangzhou, the 200 nearest jobs of the country may hold few in Hangzhou; the city
+signal then drops most of what was found. So a job's suggestions and push also search among
+the graduates who want the job's province (:func:`provincial_allow_list`), and a graduate's
+recommendations among the jobs in the places the graduate wants (:func:`local_job_allow_list`),
+both passed to ``VectorIndex.search(include_ids=...)``.
 
 Province of a GB/T 2260 code: its first two digits and ``0000`` (``330106`` → ``330000``;
 the municipalities are provinces: ``110105`` → ``110000``). A graduate with no intended
@@ -15,11 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from jobs_api.jobs.models import Job
 from matching.documents import ProfileDoc
 from matching.models import MatchGraduateProvince
+from matching.sources import recommendable_job_ids
 from matching.store import CHUNK
 
 REGIONAL_SHARE_LIMIT = 0.25
@@ -83,3 +88,30 @@ def provincial_allow_list(session: Session, city_code: str, indexed: int) -> lis
     if not wanting or wanting > REGIONAL_SHARE_LIMIT * indexed:
         return None
     return graduates_wanting(session, province)
+
+
+def _is_province(code: str) -> bool:
+    return province_of(code) == code
+
+
+def local_job_allow_list(
+    session: Session, intended_codes: Sequence[str], indexed: int
+) -> list[int] | None:
+    """Recommendable jobs in the graduate's intended cities (every city of an intended
+    province), when a search among them adds to a national one: ``None`` without intended
+    places, when there are none, or when they are more than :data:`REGIONAL_SHARE_LIMIT` of
+    the ``indexed`` jobs."""
+    valid = [code for code in intended_codes if province_of(code)]
+    if not valid or indexed <= 0:
+        return None
+    provinces = sorted({code for code in valid if _is_province(code)})
+    cities = sorted({code for code in valid if not _is_province(code)})
+    places: list[ColumnElement[bool]] = [Job.city_code.in_(cities)] if cities else []
+    places += [  # every code of the province: 330000 <= code < 340000
+        and_(Job.city_code >= p, Job.city_code < f"{int(p[:2]) + 1:02d}0000") for p in provinces
+    ]
+    most = int(REGIONAL_SHARE_LIMIT * indexed)
+    ids = list(session.scalars(recommendable_job_ids().where(or_(*places)).limit(most + 1)))
+    if not ids or len(ids) > most:
+        return None
+    return ids

@@ -1,7 +1,8 @@
 """Jobs for a graduate (为你推荐): hybrid candidates, ranking with reasons, congestion.
 
 1. Candidates: the nearest jobs to the graduate's query vector in the job vector index
-   (:data:`VECTOR_CANDIDATES`) ∪ keyword candidates from the job search backend (the major's
+   (:data:`VECTOR_CANDIDATES`), nationally and among the jobs in the places the graduate
+   wants (:mod:`matching.regions`) ∪ keyword candidates from the job search backend (the major's
    name as text, the major code as a filter, the graduate's skills; :data:`LEXICAL_CANDIDATES`
    each) ∪, when those are few, the newest recommendable jobs.
 2. Kept: recommendable jobs only (:func:`matching.sources.recommendable_job_ids`), never one
@@ -54,9 +55,11 @@ from matching.recommend.congestion import (
     adjusted_score,
     congestion,
 )
-from matching.runtime import MatchingRuntime
+from matching.regions import local_job_allow_list
+from matching.runtime import MatchingRuntime, Vector
 from matching.scoring import Reason, ScoredMatch, rank_jobs_for_profile
 from matching.sources import load_job_docs, load_profile_docs, recommendable_job_ids
+from matching.vector_index import VectorIndex
 
 VECTOR_CANDIDATES: Final = 200
 LEXICAL_CANDIDATES: Final = 60
@@ -133,6 +136,20 @@ def _lexical_candidates(search: SearchBackend, profile: ProfileDoc) -> set[int]:
     return found
 
 
+def nearest_jobs(
+    session: Session, index: VectorIndex, profile: ProfileDoc, query_vector: Vector
+) -> list[int]:
+    """The nearest jobs of the country, then the nearest in the places the graduate wants
+    (:mod:`matching.regions`): a national search alone can miss them."""
+    found = [hit.id for hit in index.search(query_vector, VECTOR_CANDIDATES)]
+    allowed = local_job_allow_list(session, profile.intended_city_codes, index.count())
+    if allowed is not None:
+        found += [
+            hit.id for hit in index.search(query_vector, VECTOR_CANDIDATES, include_ids=allowed)
+        ]
+    return found
+
+
 def _kept(session: Session, user_id: int, candidates: set[int]) -> list[int]:
     """Recommendable candidates the graduate has not applied to, in id order."""
     if not candidates:
@@ -192,10 +209,10 @@ def recommend_for_graduate(
     query_vector = maybe_unavailable(lambda: runtime.query_vector_for_profile(session, record_id))
     candidates: set[int] = set()
     if query_vector is not None:
-        hits = maybe_unavailable(
-            lambda: runtime.index("job").search(query_vector, VECTOR_CANDIDATES)
+        nearest = maybe_unavailable(
+            lambda: nearest_jobs(session, runtime.index("job"), profile, query_vector)
         )
-        candidates.update(hit.id for hit in hits or ())
+        candidates.update(nearest or ())
     if search is not None:
         candidates.update(_lexical_candidates(search, profile))
     kept = _kept(session, principal.user_id, candidates)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
@@ -22,10 +23,14 @@ from matching.recommend.for_graduate import (
     NOTICE_NO_CONSENT,
     NOTICE_NO_PROFILE,
     NOTICE_NO_VECTOR,
+    VECTOR_CANDIDATES,
+    nearest_jobs,
     recommend_for_graduate,
 )
 from matching.recommend.service import recommend_jobs
+from matching.regions import local_job_allow_list
 from matching.runtime import MatchingRuntime
+from matching.sources import load_profile_docs
 from tests.factories.applications import make_application
 from tests.factories.identity import make_actor
 from tests.factories.jobs import make_employer
@@ -61,6 +66,51 @@ def test_fitting_jobs_come_first_with_reasons(
     major = next(r for r in best.reasons if r.code == "major")
     assert major.matched
     assert any(not r.matched for r in found.items[1].reasons)
+
+
+def test_jobs_where_the_graduate_wants_to_work_are_found_past_the_national_nearest(
+    session: Session, container: Container, runtime: MatchingRuntime
+) -> None:
+    employer = make_employer(session)
+    local = make_posting(session, employer, city_code="330100")  # 杭州, wanted
+    far = make_posting(session, employer, city_code="440300")  # 深圳
+    graduate = make_graduate(session, container.settings, cities=("330100",))
+    index_everything(
+        session, container, runtime, jobs=[local, far], record_ids=[graduate.record_id]
+    )
+    query = runtime.query_vector_for_profile(session, graduate.record_id)
+    assert query is not None
+    # A national crowd of jobs nearer to the graduate than any real one (more than k).
+    crowd = range(10_000_000, 10_000_000 + 2 * VECTOR_CANDIDATES)
+    runtime.index("job").add(crowd, np.tile(query, (len(crowd), 1)), [1] * len(crowd))
+    profile = load_profile_docs(session, [graduate.record_id])[graduate.record_id]
+
+    nearest = nearest_jobs(session, runtime.index("job"), profile, query)
+
+    assert local.id in nearest and far.id not in nearest
+    found = recommend_for_graduate(session, runtime, graduate.actor.principal)
+    assert found.items[0].job_id == local.id
+
+
+def test_the_local_jobs_are_those_in_the_wanted_cities_and_provinces(
+    session: Session, container: Container
+) -> None:
+    employer = make_employer(session)
+    hangzhou, ningbo, beijing = (
+        make_posting(session, employer, city_code=code).id
+        for code in ("330100", "330200", "110100")
+    )
+    make_posting(session, employer, city_code="330100", status=JobStatus.DRAFT)
+
+    def local(*codes: str, indexed: int = 100) -> list[int] | None:
+        return local_job_allow_list(session, codes, indexed)
+
+    assert local("330100") == [hangzhou]
+    assert sorted(local("330000") or []) == [hangzhou, ningbo]  # a province: all its cities
+    assert sorted(local("110000", "330200") or []) == [ningbo, beijing]
+    assert local("440300") is None  # no jobs there
+    assert local() is None and local("bad") is None
+    assert local("330000", indexed=7) is None  # over a quarter of the pool: national is enough
 
 
 def test_applied_closed_and_unverified_jobs_are_left_out(
