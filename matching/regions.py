@@ -28,8 +28,9 @@ from matching.sources import recommendable_job_ids
 from matching.store import CHUNK
 
 REGIONAL_SHARE_LIMIT = 0.25
-"""A province wanted by more than this share of the indexed graduates is already well
-represented among a national search's nearest; no provincial search is made for it."""
+"""An allow-list holding more than this share of the indexed pool (the graduates who want a
+province, the jobs of a graduate's places) is already well represented among a national
+search's nearest; no local search is made for it."""
 
 
 def province_of(region_code: str) -> str | None:
@@ -90,8 +91,11 @@ def provincial_allow_list(session: Session, city_code: str, indexed: int) -> lis
     return graduates_wanting(session, province)
 
 
-def _is_province(code: str) -> bool:
-    return province_of(code) == code
+def split_places(codes: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Valid region codes as (cities, provinces), each sorted and unique."""
+    valid = {code for code in codes if province_of(code)}
+    provinces = sorted(code for code in valid if province_of(code) == code)
+    return sorted(valid - set(provinces)), provinces
 
 
 def local_job_allow_list(
@@ -101,11 +105,9 @@ def local_job_allow_list(
     province), when a search among them adds to a national one: ``None`` without intended
     places, when there are none, or when they are more than :data:`REGIONAL_SHARE_LIMIT` of
     the ``indexed`` jobs."""
-    valid = [code for code in intended_codes if province_of(code)]
-    if not valid or indexed <= 0:
+    cities, provinces = split_places(intended_codes)
+    if not (cities or provinces) or indexed <= 0:
         return None
-    provinces = sorted({code for code in valid if _is_province(code)})
-    cities = sorted({code for code in valid if not _is_province(code)})
     places: list[ColumnElement[bool]] = [Job.city_code.in_(cities)] if cities else []
     places += [  # every code of the province: 330000 <= code < 340000
         and_(Job.city_code >= p, Job.city_code < f"{int(p[:2]) + 1:02d}0000") for p in provinces

@@ -3,8 +3,9 @@
 1. Candidates: the nearest jobs to the graduate's query vector in the job vector index
    (:data:`VECTOR_CANDIDATES`), nationally and among the jobs in the places the graduate
    wants (:mod:`matching.regions`) ∪ keyword candidates from the job search backend (the major's
-   name as text, the major code as a filter, the graduate's skills; :data:`LEXICAL_CANDIDATES`
-   each) ∪, when those are few, the newest recommendable jobs.
+   name as text, the major code as a filter, the graduate's skills, and the major's name in
+   the wanted cities and provinces; :data:`LEXICAL_CANDIDATES` each) ∪, when those are few,
+   the newest recommendable jobs.
 2. Kept: recommendable jobs only (:func:`matching.sources.recommendable_job_ids`), never one
    the graduate already applied to.
 3. Ranked by :func:`matching.scoring.rank_jobs_for_profile` (vector + BM25 over the candidate
@@ -55,7 +56,7 @@ from matching.recommend.congestion import (
     adjusted_score,
     congestion,
 )
-from matching.regions import local_job_allow_list
+from matching.regions import local_job_allow_list, split_places
 from matching.runtime import MatchingRuntime, Vector
 from matching.scoring import Reason, ScoredMatch, rank_jobs_for_profile
 from matching.sources import load_job_docs, load_profile_docs, recommendable_job_ids
@@ -126,6 +127,15 @@ def _lexical_candidates(search: SearchBackend, profile: ProfileDoc) -> set[int]:
     if profile.skills:
         terms = {"skills": list(profile.skills[:20])}
         queries.append(SearchQuery(terms=terms, ranges=open_now, sort=newest, size=size))
+    # The same in the places the graduate wants: nationally, they may all fall past `size`.
+    words = profile.major or " ".join(profile.skills[:5])
+    cities, provinces = split_places(profile.intended_city_codes)
+    for field, codes in (("city_code", cities), ("province_code", provinces)):
+        if words and codes:
+            terms = {field: codes}
+            queries.append(
+                SearchQuery(text=words, terms=terms, ranges=open_now, sort=RELEVANCE, size=size)
+            )
     found: set[int] = set()
     for query in queries:
         try:

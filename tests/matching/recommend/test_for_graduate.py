@@ -20,6 +20,7 @@ from jobs_api.identity.principal import Role
 from jobs_api.jobs.models import JobStatus
 from jobs_api.jobs.search_index import index_jobs as index_search
 from matching.recommend.for_graduate import (
+    LEXICAL_CANDIDATES,
     NOTICE_NO_CONSENT,
     NOTICE_NO_PROFILE,
     NOTICE_NO_VECTOR,
@@ -160,6 +161,32 @@ def test_without_the_model_keywords_and_signals_rank_with_a_notice(
     assert found.notice == NOTICE_NO_VECTOR
     assert [r.job_id for r in found.items] == [java.id, accounting.id]
     no_model.close()
+
+
+def test_without_the_model_local_jobs_past_the_national_keyword_hits_are_found(
+    session: Session, container: Container, tmp_path: Path
+) -> None:
+    employer = make_employer(session)
+    # 杭州, as fitting as the others; the oldest, so the newest-first filter queries miss it
+    local = make_posting(
+        session, employer, description="负责软件工程项目的后端开发。", city_code="330100"
+    )
+    far = [  # more national keyword hits than one query returns, all in 深圳
+        make_posting(session, employer, title=f"软件工程师{n}", city_code="440300").id
+        for n in range(LEXICAL_CANDIDATES + 5)
+    ]
+    graduate = make_graduate(session, container.settings, cities=("330100",))
+    settings = container.settings.model_copy(update={"embedding_model_dir": tmp_path / "none"})
+    no_model = MatchingRuntime(settings, autosave=False)
+    index_search(session, container.search, [*far, local.id])
+    session.commit()
+
+    found = recommend_for_graduate(
+        session, no_model, graduate.actor.principal, search=container.search
+    )
+    no_model.close()
+
+    assert found.items[0].job_id == local.id
 
 
 def test_without_a_profile_the_registry_facts_are_matched(
