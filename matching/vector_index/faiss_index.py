@@ -87,7 +87,7 @@ at recall 0.93-0.97, 8,000 at 0.98-0.99 (bench/bench_push_fanout.py)."""
 ALLOW_LIST_SCAN_FACTOR = 2
 """The nearest vectors of an allow-list lie farther out than those of the whole collection,
 spread over more lists: scanning ``1 / share`` times more lists left the top 1,000 of 1 M at
-recall 0.93-0.99, twice that at 0.99-0.997 (16-57 -> 22-59 ms; bench/bench_push_fanout.py)."""
+recall 0.93-0.99, twice that at 0.99-0.997 (16-57 -> 22-62 ms; bench/bench_push_fanout.py)."""
 DEFAULT_RETRAIN_GROWTH = 4.0
 DEFAULT_SCAN_TARGET = 4_000
 DEFAULT_MIN_NPROBE = 16
