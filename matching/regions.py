@@ -16,8 +16,10 @@ cities wants "any city" and has no rows: the national search covers them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,10 @@ from matching.documents import ProfileDoc
 from matching.models import MatchGraduateProvince
 from matching.sources import recommendable_job_ids
 from matching.store import CHUNK
+
+IdArray = npt.NDArray[np.int64]
+"""Allow-lists are int64 arrays: the vector index validates them without a Python loop
+(27 ms for 125,000 ids as a list)."""
 
 REGIONAL_SHARE_LIMIT = 0.25
 """An allow-list holding more than this share of the indexed pool (the graduates who want a
@@ -64,8 +70,12 @@ def replace_graduate_provinces(
             session.execute(insert(MatchGraduateProvince), rows)
 
 
-def graduates_wanting(session: Session, province_code: str) -> list[int]:
-    return list(
+def _id_array(ids: Iterable[int]) -> IdArray:
+    return np.fromiter(ids, dtype=np.int64)
+
+
+def graduates_wanting(session: Session, province_code: str) -> IdArray:
+    return _id_array(
         session.scalars(
             select(MatchGraduateProvince.student_record_id)
             .where(MatchGraduateProvince.province_code == province_code)
@@ -74,7 +84,7 @@ def graduates_wanting(session: Session, province_code: str) -> list[int]:
     )
 
 
-def provincial_allow_list(session: Session, city_code: str, indexed: int) -> list[int] | None:
+def provincial_allow_list(session: Session, city_code: str, indexed: int) -> IdArray | None:
     """The graduates who want the province of ``city_code``, when a search among them adds
     to a national one: ``None`` without a province, when nobody wants it, or when they are
     more than :data:`REGIONAL_SHARE_LIMIT` of the ``indexed`` graduates."""
@@ -100,7 +110,7 @@ def split_places(codes: Sequence[str]) -> tuple[list[str], list[str]]:
 
 def local_job_allow_list(
     session: Session, intended_codes: Sequence[str], indexed: int
-) -> list[int] | None:
+) -> IdArray | None:
     """Recommendable jobs in the graduate's intended cities (every city of an intended
     province), when a search among them adds to a national one: ``None`` without intended
     places, when there are none, or when they are more than :data:`REGIONAL_SHARE_LIMIT` of
@@ -113,7 +123,7 @@ def local_job_allow_list(
         and_(Job.city_code >= p, Job.city_code < f"{int(p[:2]) + 1:02d}0000") for p in provinces
     ]
     most = int(REGIONAL_SHARE_LIMIT * indexed)
-    ids = list(session.scalars(recommendable_job_ids().where(or_(*places)).limit(most + 1)))
-    if not ids or len(ids) > most:
+    ids = _id_array(session.scalars(recommendable_job_ids().where(or_(*places)).limit(most + 1)))
+    if not ids.size or ids.size > most:
         return None
     return ids

@@ -104,7 +104,8 @@ def test_the_local_jobs_are_those_in_the_wanted_cities_and_provinces(
     make_posting(session, employer, city_code="330100", status=JobStatus.DRAFT)
 
     def local(*codes: str, indexed: int = 100) -> list[int] | None:
-        return local_job_allow_list(session, codes, indexed)
+        ids = local_job_allow_list(session, codes, indexed)
+        return None if ids is None else ids.tolist()
 
     assert local("330100") == [hangzhou]
     assert sorted(local("330000") or []) == [hangzhou, ningbo]  # a province: all its cities
