@@ -1,5 +1,6 @@
 """What both directions of recommendation share: vectors that may be unavailable, the
-registry-only profile of a graduate, masked names, and the consent/eligibility filter."""
+nearest of the country plus the nearest nearby, the registry-only profile of a graduate,
+masked names, and the consent/eligibility filter."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from jobs_api.identity.models import AccountStatus, User
 from jobs_api.identity.principal import Role
 from jobs_api.registry.models import StudentRecord
 from matching.documents import ProfileDoc
+from matching.regions import IdArray
+from matching.vector_index import VectorIndex
 
 Purpose = Literal["share_with_employers", "push_notifications"]
 FloatMatrix = npt.NDArray[np.float32]
@@ -34,6 +37,21 @@ def maybe_unavailable(compute: Callable[[], T | None]) -> T | None:
         return compute()
     except ServiceUnavailable:
         return None
+
+
+def nearest_with_local(
+    index: VectorIndex, query_vector: FloatMatrix, k: int, local: IdArray | None
+) -> list[int]:
+    """The ``k`` nearest ids of the whole index, then the ``k`` nearest among ``local`` (an
+    allow-list from :mod:`matching.regions`) not found already: a national search alone can
+    miss the local ones."""
+    found = [hit.id for hit in index.search(query_vector, k)]
+    if local is not None:
+        seen = set(found)
+        found += [
+            hit.id for hit in index.search(query_vector, k, include_ids=local) if hit.id not in seen
+        ]
+    return found
 
 
 def stack_vectors(

@@ -47,7 +47,7 @@ from jobs_api.jobs.models import Job
 from jobs_api.jobs.posting import china_today
 from jobs_api.jobs.search_index import JOB_INDEX
 from matching.documents import JobDoc, ProfileDoc
-from matching.recommend.common import maybe_unavailable, registry_profiles
+from matching.recommend.common import maybe_unavailable, nearest_with_local, registry_profiles
 from matching.recommend.congestion import (
     CONGESTED_CODE,
     CONGESTED_EN,
@@ -149,15 +149,9 @@ def _lexical_candidates(search: SearchBackend, profile: ProfileDoc) -> set[int]:
 def nearest_jobs(
     session: Session, index: VectorIndex, profile: ProfileDoc, query_vector: Vector
 ) -> list[int]:
-    """The nearest jobs of the country, then the nearest in the places the graduate wants
-    (:mod:`matching.regions`): a national search alone can miss them."""
-    found = [hit.id for hit in index.search(query_vector, VECTOR_CANDIDATES)]
-    allowed = local_job_allow_list(session, profile.intended_city_codes, index.count())
-    if allowed is not None:
-        found += [
-            hit.id for hit in index.search(query_vector, VECTOR_CANDIDATES, include_ids=allowed)
-        ]
-    return found
+    """The nearest jobs of the country, then of the places the graduate wants."""
+    local = local_job_allow_list(session, profile.intended_city_codes, index.count())
+    return nearest_with_local(index, query_vector, VECTOR_CANDIDATES, local)
 
 
 def _kept(session: Session, user_id: int, candidates: set[int]) -> list[int]:

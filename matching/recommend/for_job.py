@@ -38,6 +38,7 @@ from matching.recommend.common import (
     Purpose,
     eligible_graduates_query,
     maybe_unavailable,
+    nearest_with_local,
     registry_profiles,
     stack_vectors,
 )
@@ -235,18 +236,10 @@ def _eligible(
 def _nearest_graduates(
     session: Session, index: VectorIndex, job: JobDoc, query_vector: Vector, k: int
 ) -> list[int]:
-    """The ``k`` nearest graduates of the country, then the ``k`` nearest of those who want
-    the job's province (:mod:`matching.regions`): a national search alone can miss them."""
-    found = [hit.id for hit in index.search(query_vector, k)]
-    allowed = provincial_allow_list(session, job.city_code, index.count())
-    if allowed is not None:
-        seen = set(found)
-        found += [
-            hit.id
-            for hit in index.search(query_vector, k, include_ids=allowed)
-            if hit.id not in seen
-        ]
-    return found
+    """The ``k`` nearest graduates of the country, then of those who want the job's
+    province."""
+    local = provincial_allow_list(session, job.city_code, index.count())
+    return nearest_with_local(index, query_vector, k, local)
 
 
 def suggestion_ranking(
