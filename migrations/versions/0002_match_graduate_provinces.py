@@ -8,9 +8,8 @@ Written by ``index_graduates`` with each graduate's vector; the upgrade fills it
 graduates that already have one (from their profile's intended cities).
 """
 
-from collections.abc import Sequence
-
 import json
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
