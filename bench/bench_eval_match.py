@@ -3,12 +3,13 @@
     .venv/bin/python -m bench.bench_eval_match [--sample ../shared/eval-sample]
 
 Reads the sample's ``jobs.jsonl`` and ``profiles.jsonl``, embeds the texts once
-(:func:`matching.eval_match.embed_sample`, the installed multilingual-e5-small), ranks every
-job for every graduate with each method of ``gradmatch eval-match`` (``bm25`` the baseline,
-``vector``, ``hybrid``) plus the hybrid without vectors (lexical + signals, what the ranking
-does when no vectors are at hand), writes each rankings file and scores it with the sample's
-own ``score.py`` (nDCG@10, Recall@10, MRR). Records the weights in force, the timings and the
-machine.
+(:func:`matching.eval_match.embed_sample`, the installed 6-layer student of
+multilingual-e5-small; then all again with the full 12-layer model unless ``--no-full``),
+ranks every job for every graduate with each method of ``gradmatch eval-match`` (``bm25``
+the baseline, ``vector``, ``hybrid``) plus the hybrid without vectors (lexical + signals,
+what the ranking does when no vectors are at hand), writes each rankings file and scores it
+with the sample's own ``score.py`` (nDCG@10, Recall@10, MRR). Records the weights in force,
+the timings and the machine.
 
 The other direction too (graduates ranked for each job, as the employer's applicant list and
 the suggested candidates do): the same judgements transposed, scored per job with the
@@ -41,6 +42,7 @@ from matching import scoring
 from matching.documents import JobDoc, ProfileDoc
 from matching.embeddings.base import Embedder
 from matching.embeddings.embedder import load_embedder
+from matching.embeddings.model_folder import default_model_dir
 from matching.eval_match import (
     METHODS,
     Ranking,
@@ -115,11 +117,14 @@ def graduates_for_jobs(
     return found
 
 
-def run(sample: Path) -> dict[str, Any]:
+def run(sample: Path, model_dir: Path | None = None) -> dict[str, Any]:
     jobs = read_jobs(sample / "jobs.jsonl")
     profiles = read_profiles(sample / "profiles.jsonl")
     started = time.perf_counter()
-    embedder = load_embedder(get_settings())
+    settings = get_settings()
+    if model_dir is not None:
+        settings = settings.model_copy(update={"embedding_model_dir": model_dir})
+    embedder = load_embedder(settings)
     loaded = time.perf_counter()
     vectors = embed_sample(embedder, jobs, profiles)
     embedded = time.perf_counter()
@@ -179,9 +184,25 @@ def run(sample: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=Path, default=DEFAULT_SAMPLE)
+    parser.add_argument(
+        "--no-full", action="store_true", help="skip the run with the full 12-layer model"
+    )
     args = parser.parse_args()
     figures = run(args.sample)
+    _print(figures)
+    if not args.no_full:
+        full = run(args.sample, default_model_dir("full"))
+        print("full 12-layer model:")
+        _print(full)
+        figures["full_model"] = {
+            key: full[key] for key in ("model", "methods", "graduates_for_jobs", "seconds")
+        }
     path = write_results("eval_match", figures)
+    print(f"written to {path}")
+
+
+def _print(figures: dict[str, Any]) -> None:
+    print(figures["model"])
     for name, found in figures["methods"].items():
         print(
             f"{name:24s} nDCG@10 {found['ndcg_at_10']:.4f}  Recall@10 {found['recall_at_10']:.4f}"
@@ -194,7 +215,6 @@ def main() -> None:
             f"graduates for jobs {name:6s} nDCG@10 {found['ndcg_at_10']:.4f}  "
             f"Recall@10 {found['recall_at_10']:.4f}  MRR {found['mrr']:.4f}"
         )
-    print(f"written to {path}")
 
 
 if __name__ == "__main__":

