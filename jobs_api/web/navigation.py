@@ -16,7 +16,7 @@ from jobs_api.web.i18n import N_
 class MenuItem:
     label: str
     path: str
-    roles: frozenset[str] | None = None  # who sees the entry in an area's tabs (None: all)
+    roles: frozenset[str] | None = None  # the roles that see the entry once signed in (None: all)
 
     def shown_to(self, role: str | None) -> bool:
         return self.roles is None or role in self.roles
@@ -69,7 +69,7 @@ ROLE_MENUS: tuple[RoleMenu, ...] = (
             MenuItem(N_("单位审核"), "/review/employers"),
             MenuItem(N_("学籍管理"), "/office/registry"),
             MenuItem(N_("毕业生名单"), "/office/graduates"),
-            MenuItem(N_("账号预开通"), "/office/preactivate"),
+            MenuItem(N_("账号预开通"), "/office/preactivate", frozenset({"career_office"})),
             MenuItem(N_("招聘会管理"), "/office/fairs"),
             MenuItem(N_("就业统计"), "/office/statistics"),
             MenuItem(N_("内容审核"), "/office/content-reviews"),

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Match
 
 from jobs_api.web.csrf import CsrfSource
 from jobs_api.web.figures import FigureCache
@@ -193,14 +193,32 @@ def language_links(request: Request, current: LocaleName) -> list[LanguageLink]:
     return links
 
 
+MENU_PATHS: Final = frozenset(
+    {item.path for menu in ROLE_MENUS for item in menu.items}
+    | {item.path for item in TOP_LINKS}
+    | {item.path for items in AREA_MENUS.values() for item in items}
+)
+
+
 def served_paths(request: Request) -> frozenset[str]:
-    """Paths the app answers with ``GET`` (menu entries for other paths show "coming soon")."""
-    paths = {
-        route.path
-        for route in request.app.routes
-        if isinstance(route, Route) and route.methods and "GET" in route.methods
-    }
-    return frozenset(paths)
+    """The menu paths the app answers with ``GET`` (entries for others show "coming soon").
+
+    Each path is matched against the app's routes instead of collecting the routes' paths:
+    FastAPI 0.16x keeps an included router as one route of its own, so a walk over
+    ``app.routes`` no longer sees the pages. Routes do not change once the app serves, so the
+    answer is kept on the app.
+    """
+    state = request.app.state
+    known: frozenset[str] | None = getattr(state, "served_menu_paths", None)
+    if known is None:
+        known = frozenset(path for path in MENU_PATHS if _answers_get(request.app.routes, path))
+        state.served_menu_paths = known
+    return known
+
+
+def _answers_get(routes: list[BaseRoute], path: str) -> bool:
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] == Match.FULL for route in routes)
 
 
 def page_context(request: Request, locale: LocaleName) -> dict[str, Any]:

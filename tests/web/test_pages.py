@@ -43,6 +43,21 @@ def test_home_in_chinese_by_default(client: TestClient) -> None:
     assert LANG_COOKIE not in response.cookies
 
 
+def test_the_main_menu_links_the_pages_the_app_serves(client: TestClient) -> None:
+    body = client.get("/", headers=HTML).text
+    for path, label in (
+        ("/jobs", "职位搜索"),
+        ("/recommendations", "为你推荐"),
+        ("/employer/jobs", "职位管理"),
+        ("/office/registry", "学籍管理"),
+    ):
+        assert f'<a class="menu-link" href="{path}">{label}</a>' in body
+    assert 'href="/office/preactivate"' not in body  # career offices' page: shown to them only
+    # A page that no router serves yet stays text marked "coming soon", never a dead link.
+    assert 'href="/guidance"' not in body
+    assert '<span class="menu-link is-soon" aria-disabled="true">就业指导' in body
+
+
 def test_home_figures_come_from_the_database(client: TestClient, container: Container) -> None:
     body = client.get("/", headers=HTML).text
     for figure in read_figures(container.engine):
