@@ -31,6 +31,7 @@ import numpy as np
 from bench.common import write_results
 from jobs_api.core.db import build_engine, build_session_factory
 from jobs_api.core.settings import Settings
+from matching.embeddings.distill import prompt_name_of, texts_by_kind
 from matching.embeddings.embedder import Precision, SentenceTransformerEmbedder, model_dir_for
 from matching.embeddings.model_folder import default_model_dir
 from matching.sources import (
@@ -39,7 +40,6 @@ from matching.sources import (
     matchable_graduate_ids,
     recommendable_job_ids,
 )
-from matching.texts import job_passage, job_query, profile_passage, profile_query
 
 TOP = 20
 WIDE = 100
@@ -53,12 +53,7 @@ def platform_texts(graduates: int, jobs: int) -> dict[str, list[str]]:
         graduate_ids = list(session.scalars(matchable_graduate_ids().limit(graduates)))
         job_docs = list(load_job_docs(session, job_ids).values())
         profiles = list(load_profile_docs(session, graduate_ids).values())
-    return {
-        "profile_query": [profile_query(p) for p in profiles],
-        "profile_passage": [profile_passage(p) for p in profiles],
-        "job_query": [job_query(j) for j in job_docs],
-        "job_passage": [job_passage(j) for j in job_docs],
-    }
+    return texts_by_kind(job_docs, profiles)
 
 
 def embed_all(folder: Path, precision: Precision, texts: dict[str, list[str]]) -> dict[str, Any]:
@@ -66,7 +61,7 @@ def embed_all(folder: Path, precision: Precision, texts: dict[str, list[str]]) -
     began = time.perf_counter()
     vectors = {
         kind: embedder.embed_queries(items)
-        if kind.endswith("query")
+        if prompt_name_of(kind) == "query"
         else embedder.embed_passages(items)
         for kind, items in texts.items()
     }

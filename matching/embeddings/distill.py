@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from matching.documents import JobDoc, ProfileDoc
 from matching.embeddings.embedder import SentenceTransformerEmbedder
 from matching.embeddings.student import LINEARS, NORMS, FloatArray, delta_key, write_delta
 from matching.sources import (
@@ -71,6 +72,20 @@ class TrainingSettings:
     seed: int = 0
 
 
+def texts_by_kind(jobs: Sequence[JobDoc], profiles: Sequence[ProfileDoc]) -> dict[str, list[str]]:
+    """The four kinds of text the platform embeds (the keys of :data:`TRAINING_MIX`)."""
+    return {
+        "job_passage": [job_passage(job) for job in jobs],
+        "job_query": [job_query(job) for job in jobs],
+        "profile_passage": [profile_passage(p) for p in profiles],
+        "profile_query": [profile_query(p) for p in profiles],
+    }
+
+
+def prompt_name_of(kind: str) -> str:
+    return "query" if kind.endswith("_query") else "passage"
+
+
 def training_texts(
     session: Session, mix: dict[str, int] | None = None, *, seed: int = 11
 ) -> list[TrainingText]:
@@ -89,15 +104,10 @@ def training_texts(
             session, rng.sample(graduate_ids, min(wanted_profiles, len(graduate_ids)))
         ).values()
     )
-    builders: dict[str, tuple[str, list[str]]] = {
-        "job_passage": ("passage", [job_passage(job) for job in jobs]),
-        "job_query": ("query", [job_query(job) for job in jobs]),
-        "profile_passage": ("passage", [profile_passage(p) for p in profiles]),
-        "profile_query": ("query", [profile_query(p) for p in profiles]),
-    }
+    pools = texts_by_kind(jobs, profiles)
     texts: list[TrainingText] = []
     for kind, count in mix.items():
-        prompt_name, pool = builders[kind]
+        prompt_name, pool = prompt_name_of(kind), pools[kind]
         texts += [
             TrainingText(prompt_name, text) for text in rng.sample(pool, min(count, len(pool)))
         ]

@@ -51,6 +51,7 @@ from safetensors.numpy import save_file
 
 from matching.embeddings.student import (
     StudentDelta,
+    StudentDeltaError,
     apply_student_delta,
     default_delta_path,
     read_delta,
@@ -131,11 +132,20 @@ def file_sha256(path: Path) -> str:
 
 def current_model_id(variant: Variant = "student") -> str:
     """The model id a folder built now from the installed package (and shipped delta) gets."""
-    sha = file_sha256(default_source())
-    delta_sha = file_sha256(default_delta_path()) if variant == "student" else ""
-    return model_id_for(
-        metadata.version(SOURCE_PACKAGE), sha, variant=variant, delta_sha256=delta_sha
-    )
+    source_version = metadata.version(SOURCE_PACKAGE)
+    return _identify(default_source(), source_version, variant, default_delta_path())[0]
+
+
+def _identify(
+    source: Path, source_version: str, variant: Variant, delta_path: Path
+) -> tuple[str, str, str]:
+    """``(model_id, source sha256, delta sha256)``; the delta counts for the student only."""
+    if variant == "student" and not delta_path.is_file():
+        raise StudentDeltaError(f"no student delta at {delta_path}")
+    sha = file_sha256(source)
+    delta_sha = file_sha256(delta_path) if variant == "student" else ""
+    model_id = model_id_for(source_version, sha, variant=variant, delta_sha256=delta_sha)
+    return model_id, sha, delta_sha
 
 
 def build_model_folder(
@@ -155,14 +165,8 @@ def build_model_folder(
     out_dir = Path(out_dir) if out_dir is not None else default_model_dir(variant)
     source = Path(source) if source is not None else default_source()
     version = source_version or metadata.version(SOURCE_PACKAGE)
-    sha = file_sha256(source)
-    delta: StudentDelta | None = None
-    delta_sha = ""
-    if variant == "student":
-        delta_path = Path(delta_path) if delta_path is not None else default_delta_path()
-        delta = read_delta(delta_path)
-        delta_sha = file_sha256(delta_path)
-    model_id = model_id_for(version, sha, variant=variant, delta_sha256=delta_sha)
+    delta_path = Path(delta_path) if delta_path is not None else default_delta_path()
+    model_id, sha, delta_sha = _identify(source, version, variant, delta_path)
     info = ModelFolderInfo(out_dir, model_id, SOURCE_PACKAGE, version, sha, built=False)
     current = read_folder_info(out_dir)
     if (
@@ -174,6 +178,7 @@ def build_model_folder(
     ):
         return info
 
+    delta: StudentDelta | None = read_delta(delta_path) if variant == "student" else None
     image = parse_model_image(source.read_bytes())
     if delta is not None:
         image.tensors = apply_student_delta(image.tensors, delta, source_sha256=sha)
